@@ -1,0 +1,1 @@
+//! Go versions (replaced by the full implementation).

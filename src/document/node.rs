@@ -1,0 +1,200 @@
+//! The span tree every parser produces and every rule queries.
+//!
+//! A [`Document`] is one parsed file: its text, a tree of [`Node`]s and its comments. Each
+//! node knows its byte range in the file; scalars keep their decoded value, and their raw
+//! source text is the text under their span. Rules select nodes by path (`rule::query`)
+//! and report at the node's span, so a diagnostic always points at the exact token.
+
+use std::sync::Arc;
+
+use super::text::SourceText;
+
+/// A byte range `[start, end)` in a document's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// How a scalar was written in its source, for rules on quoting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    /// A bare token: a go.mod identifier or version, or a plain YAML scalar.
+    Plain,
+    /// `"..."` with escapes.
+    DoubleQuoted,
+    /// `'...'` (YAML) .
+    SingleQuoted,
+    /// A Go raw string in backquotes.
+    Backquoted,
+    /// Not written in the source: a value the parser derived (e.g. `indirect = true`).
+    Derived,
+}
+
+impl ScalarStyle {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScalarStyle::Plain => "plain",
+            ScalarStyle::DoubleQuoted => "double-quoted",
+            ScalarStyle::SingleQuoted => "single-quoted",
+            ScalarStyle::Backquoted => "backquoted",
+            ScalarStyle::Derived => "derived",
+        }
+    }
+}
+
+/// A node's content.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// A leaf: the decoded value, with how it was written.
+    Scalar { value: String, style: ScalarStyle },
+    List(Vec<Node>),
+    /// Keyed children, in source order.
+    Map(Vec<Entry>),
+    /// Another document this one refers to, e.g. the go.mod of a go.work `use` folder.
+    /// Queries walk into it; diagnostics stay on the node that holds the link.
+    Link(Arc<Document>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+impl Node {
+    pub fn scalar(span: Span, value: impl Into<String>, style: ScalarStyle) -> Node {
+        Node {
+            span,
+            value: Value::Scalar {
+                value: value.into(),
+                style,
+            },
+        }
+    }
+    pub fn map(span: Span, entries: Vec<Entry>) -> Node {
+        Node {
+            span,
+            value: Value::Map(entries),
+        }
+    }
+    pub fn list(span: Span, items: Vec<Node>) -> Node {
+        Node {
+            span,
+            value: Value::List(items),
+        }
+    }
+
+    /// The child under `key`, if this is a map that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+            Value::Link(doc) => doc.root.get(key),
+            _ => None,
+        }
+    }
+
+    /// The decoded text of a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A comment in a source file, without its comment marker (`//` or `#`).
+#[derive(Clone, Debug)]
+pub struct Comment {
+    /// The whole comment, marker included.
+    pub span: Span,
+    pub text: String,
+    /// True when code precedes the comment on its line (`require x v1 // indirect`).
+    pub trailing: bool,
+}
+
+/// A syntax error found while parsing; the document holds what could be parsed around it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// The kinds of input rules can target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+pub enum Target {
+    #[serde(rename = "go.mod")]
+    GoMod,
+    #[serde(rename = "go.work")]
+    GoWork,
+}
+
+impl Target {
+    pub const ALL: [Target; 2] = [Target::GoMod, Target::GoWork];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::GoMod => "go.mod",
+            Target::GoWork => "go.work",
+        }
+    }
+
+    /// Which target a file is, from its name alone.
+    pub fn of_file_name(name: &str) -> Option<Target> {
+        match name {
+            "go.mod" => Some(Target::GoMod),
+            "go.work" => Some(Target::GoWork),
+            _ => None,
+        }
+    }
+
+    /// The comment marker used for inline suppressions in this kind of file.
+    pub fn comment_marker(self) -> &'static str {
+        match self {
+            Target::GoMod | Target::GoWork => "//",
+        }
+    }
+}
+
+/// One parsed file.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub target: Target,
+    pub source: SourceText,
+    pub root: Node,
+    pub comments: Vec<Comment>,
+    pub errors: Vec<SyntaxError>,
+}
+
+impl Document {
+    pub fn path(&self) -> &str {
+        &self.source.path
+    }
+    /// The source text under a span.
+    pub fn raw(&self, span: Span) -> &str {
+        self.source.text.get(span.start..span.end).unwrap_or("")
+    }
+}

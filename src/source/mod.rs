@@ -1,0 +1,13 @@
+//! One parser per input kind. Each turns a [`SourceText`] into a [`Document`] (a span
+//! tree) and never fails: syntax errors are recorded on the document.
+
+pub mod gomod;
+
+use crate::document::{Document, SourceText, Target};
+
+/// Parse a decoded file as the given kind of input.
+pub fn parse(source: SourceText, target: Target) -> Document {
+    match target {
+        Target::GoMod | Target::GoWork => gomod::parse(source, target),
+    }
+}
