@@ -2,5 +2,13 @@
 //!
 //! See ARCHITECTURE.md for a map of the modules.
 
+pub mod cli;
+pub mod diag;
 pub mod document;
+pub mod error;
+pub mod lint;
+pub mod report;
+pub mod rule;
+pub mod rule_tests;
 pub mod source;
+pub mod workspace;

@@ -63,7 +63,10 @@ impl ScalarStyle {
 #[derive(Clone, Debug)]
 pub enum Value {
     /// A leaf: the decoded value, with how it was written.
-    Scalar { value: String, style: ScalarStyle },
+    Scalar {
+        value: String,
+        style: ScalarStyle,
+    },
     List(Vec<Node>),
     /// Keyed children, in source order.
     Map(Vec<Entry>),

@@ -186,13 +186,19 @@ mod tests {
 
     #[test]
     fn decodes_each_encoding_and_remembers_it() {
-        assert_eq!(decode(b"go 1.21\n").unwrap(), ("go 1.21\n".into(), Encoding::Utf8));
+        assert_eq!(
+            decode(b"go 1.21\n").unwrap(),
+            ("go 1.21\n".into(), Encoding::Utf8)
+        );
         assert_eq!(
             decode(b"\xEF\xBB\xBFgo").unwrap(),
             ("go".into(), Encoding::Utf8Bom)
         );
         let le = Encoding::Utf16Le.encode("go 1.21\r\n");
-        assert_eq!(decode(&le).unwrap(), ("go 1.21\r\n".into(), Encoding::Utf16Le));
+        assert_eq!(
+            decode(&le).unwrap(),
+            ("go 1.21\r\n".into(), Encoding::Utf16Le)
+        );
         let be = Encoding::Utf16Be.encode("é");
         assert_eq!(decode(&be).unwrap(), ("é".into(), Encoding::Utf16Be));
     }
@@ -200,7 +206,10 @@ mod tests {
     #[test]
     fn rejects_binary_and_invalid_text() {
         assert_eq!(decode(b"ab\0c"), Err(DecodeError::Binary { offset: 2 }));
-        assert_eq!(decode(b"ab\xFFc"), Err(DecodeError::InvalidUtf8 { offset: 2 }));
+        assert_eq!(
+            decode(b"ab\xFFc"),
+            Err(DecodeError::InvalidUtf8 { offset: 2 })
+        );
         assert!(matches!(
             decode(&[0xFF, 0xFE, 0x00]),
             Err(DecodeError::InvalidUtf16 { .. })

@@ -1,0 +1,153 @@
+//! The command line: one file per subcommand. `main.rs` calls [`main`].
+
+mod check;
+mod explain;
+mod rules;
+mod test_rules;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::config::{Config, FailOn};
+use crate::error::Error;
+use crate::lint::Overrides;
+use crate::report::Format;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gopolicy",
+    version,
+    about = "Policy-as-code linter for Go development environments"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Use this config file instead of looking for gopolicy.toml / .gopolicy.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Never colour the output (colour is used only on a terminal, and never with NO_COLOR set).
+    #[arg(long, global = true)]
+    no_color: bool,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long = "jobs", global = true, value_name = "N")]
+    jobs: Option<usize>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check files (default: the repository at .).
+    Check(check::Args),
+    /// List the rules.
+    Rules(rules::Args),
+    /// Show a rule's documentation.
+    Explain(explain::Args),
+    /// Run the [[test]] cases of rules (the built-ins, or a rule pack folder).
+    TestRules(test_rules::Args),
+}
+
+/// Rule selection flags shared by subcommands.
+#[derive(clap::Args, Debug, Default)]
+pub struct Selection {
+    /// Only these rules (ids, names, id prefixes such as MOD, or ALL), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Option<Vec<String>>,
+    /// Not these rules.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// Also load the rules in this folder (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    packs: Vec<PathBuf>,
+}
+
+impl Selection {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            extra_packs: self.packs.clone(),
+        }
+    }
+}
+
+/// Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage/config/rule/I/O error.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { 0 });
+        }
+    };
+    if let Some(jobs) = cli.jobs {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global();
+    }
+    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let result = match &cli.command {
+        Command::Check(args) => check::run(args, &cli, color),
+        Command::Rules(args) => rules::run(args, &cli),
+        Command::Explain(args) => explain::run(args, &cli),
+        Command::TestRules(args) => test_rules::run(args, &cli),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            print_error(error, color);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+impl Cli {
+    /// The config: the file given with --config, else the one found above `start`.
+    fn config(&self, start: &std::path::Path) -> Result<Config, Error> {
+        match &self.config {
+            Some(path) => Config::load(path),
+            None => Config::discover(start),
+        }
+    }
+}
+
+/// Report an error that stops the run; one in a file the user wrote shows that file.
+fn print_error(error: Error, color: bool) {
+    use std::io::IsTerminal;
+    let report: miette::Report = match error {
+        Error::Source(e) => {
+            let source = miette::NamedSource::new(&e.path, e.text.to_string());
+            let mut labels = Vec::new();
+            if let Some(span) = e.span.clone() {
+                labels.push(miette::LabeledSpan::at(span, "here"));
+            }
+            miette::miette!(labels = labels, "{}: {}", e.path, e.message).with_source_code(source)
+        }
+        other => miette::miette!("{other}"),
+    };
+    let theme = if color && std::io::stderr().is_terminal() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme);
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("error: {report}\n");
+    }
+    eprint!("{out}");
+}
+
+/// The fail-on threshold: the flag, else the config, else errors only.
+fn fail_on(flag: Option<FailOn>, config: &Config) -> FailOn {
+    flag.or(config.fail_on).unwrap_or_default()
+}
+
+/// Where output goes: a format, and colour only when standard output is a terminal.
+fn use_color(color: bool, format: Format) -> bool {
+    use std::io::IsTerminal;
+    color && format == Format::Human && std::io::stdout().is_terminal()
+}

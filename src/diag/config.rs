@@ -1,0 +1,308 @@
+//! `gopolicy.toml` / `.gopolicy.toml`: found by walking up from the first path checked.
+//!
+//! Every key is typed and unknown keys are errors, reported at their line. Selectors
+//! (in `select`, `ignore`, `severity`, `per_file_ignores`) are a rule id, a rule name,
+//! an id prefix such as `MOD`, or `ALL`; one that matches no rule is an error too.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, SourceError};
+use crate::rule::schema::{ParamValue, Severity};
+
+pub const FILE_NAMES: [&str; 2] = ["gopolicy.toml", ".gopolicy.toml"];
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+pub const DEFAULT_EXCLUDES: [&str; 3] = [".git/", "vendor/", "testdata/"];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    /// Does a diagnostic of this severity fail the run?
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigSpec {
+    select: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Severity>,
+    #[serde(default)]
+    params: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, ParamValue>>,
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    default_excludes: Option<bool>,
+    #[serde(default)]
+    per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    max_file_size: Option<Spanned<ByteSize>>,
+    fail_on: Option<FailOn>,
+    docs_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ByteSize {
+    Bytes(u64),
+    Text(String),
+}
+
+/// A selector as written, with where it was written (for errors).
+#[derive(Clone, Debug)]
+pub struct Selector {
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// Where a setting came from: a span in the config file, or the command line.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    Config(std::ops::Range<usize>),
+    CommandLine,
+}
+
+/// The settings of a run, from the config file (if any) and the command line.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The config file, its text (for error spans) and its folder (globs are relative to it).
+    pub file: Option<(PathBuf, Arc<str>)>,
+    pub root: PathBuf,
+    pub select: Option<Vec<Selector>>,
+    pub ignore: Vec<Selector>,
+    pub severity: Vec<(Selector, Severity)>,
+    pub params: Vec<(Selector, BTreeMap<String, (ParamValue, Origin)>)>,
+    pub rule_packs: Vec<PathBuf>,
+    pub exclude: Vec<String>,
+    pub per_file_ignores: Vec<(String, Origin, Vec<Selector>)>,
+    pub max_file_size: u64,
+    pub fail_on: Option<FailOn>,
+    pub docs_url: Option<String>,
+}
+
+impl Config {
+    /// Find the config file by walking up from `start`, and read it.
+    pub fn discover(start: &Path) -> Result<Config, Error> {
+        let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        let mut dir = if start.is_dir() {
+            Some(start.as_path())
+        } else {
+            start.parent()
+        };
+        while let Some(d) = dir {
+            for name in FILE_NAMES {
+                let candidate = d.join(name);
+                if candidate.is_file() {
+                    return Config::load(&candidate);
+                }
+            }
+            dir = d.parent();
+        }
+        Ok(Config::defaults(
+            std::env::current_dir().unwrap_or_default(),
+        ))
+    }
+
+    pub fn defaults(root: PathBuf) -> Config {
+        Config {
+            root,
+            exclude: DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            ..Config::default()
+        }
+    }
+
+    /// Read one config file.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
+        let shown = path.display().to_string();
+        let text: Arc<str> = Arc::from(text);
+        let spec: ConfigSpec =
+            toml::from_str(&text).map_err(|e| SourceError::from_toml(&shown, &text, &e))?;
+        let root = path
+            .parent()
+            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+            .unwrap_or_default();
+        let selector = |s: &Spanned<String>| Selector {
+            text: s.get_ref().clone(),
+            origin: Origin::Config(s.span()),
+        };
+        let mut config = Config::defaults(root.clone());
+        if spec.default_excludes == Some(false) {
+            config.exclude.clear();
+        }
+        config.exclude.extend(spec.exclude);
+        config.select = spec.select.map(|v| v.iter().map(selector).collect());
+        config.ignore = spec.ignore.iter().map(selector).collect();
+        config.severity = spec
+            .severity
+            .iter()
+            .map(|(k, v)| (selector(k), *v))
+            .collect();
+        config.params = spec
+            .params
+            .iter()
+            .map(|(rule, values)| {
+                let values = values
+                    .iter()
+                    .map(|(k, v)| (k.get_ref().clone(), (v.clone(), Origin::Config(k.span()))))
+                    .collect();
+                (selector(rule), values)
+            })
+            .collect();
+        config.rule_packs = spec.rules.iter().map(|p| root.join(p.get_ref())).collect();
+        config.per_file_ignores = spec
+            .per_file_ignores
+            .iter()
+            .map(|(glob, ids)| {
+                (
+                    glob.get_ref().clone(),
+                    Origin::Config(glob.span()),
+                    ids.iter().map(selector).collect(),
+                )
+            })
+            .collect();
+        if let Some(size) = spec.max_file_size {
+            config.max_file_size = parse_size(size.get_ref()).ok_or_else(|| {
+                SourceError::new(
+                    &shown,
+                    &text,
+                    Some(size.span()),
+                    "max_file_size is a number of bytes or a size like \"16MiB\", \"512KiB\", \"1MB\"",
+                )
+            })?;
+        }
+        config.fail_on = spec.fail_on;
+        config.docs_url = spec.docs_url;
+        config.file = Some((path.to_path_buf(), text));
+        Ok(config)
+    }
+
+    /// An error about a setting, located in the config file when it came from there.
+    pub fn error(&self, origin: &Origin, message: impl Into<String>) -> Error {
+        match (origin, &self.file) {
+            (Origin::Config(span), Some((path, text))) => Error::Source(SourceError::new(
+                &path.display().to_string(),
+                text,
+                Some(span.clone()),
+                message,
+            )),
+            _ => Error::Usage(message.into()),
+        }
+    }
+}
+
+fn parse_size(size: &ByteSize) -> Option<u64> {
+    let text = match size {
+        ByteSize::Bytes(n) => return Some(*n),
+        ByteSize::Text(t) => t.trim(),
+    };
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..digits].parse().ok()?;
+    let unit: u64 = match text[digits..].trim() {
+        "" | "B" => 1,
+        "KB" => 1000,
+        "KiB" => 1 << 10,
+        "MB" => 1000 * 1000,
+        "MiB" => 1 << 20,
+        "GB" => 1000 * 1000 * 1000,
+        "GiB" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(unit)
+}
+
+/// Does a selector name this rule? An id, a name, an id prefix, or `ALL`.
+pub fn selects(selector: &str, id: &str, name: &str) -> bool {
+    selector == "ALL" || selector == name || id.starts_with(selector) && !selector.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_key_and_rejects_unknown_ones_with_a_span() {
+        let text = r#"
+select = ["MOD", "WORK001"]
+ignore = ["missing-go-directive"]
+rules = ["policy"]
+exclude = ["examples/"]
+max_file_size = "1MiB"
+fail_on = "warning"
+[severity]
+MOD002 = "error"
+[params.MOD002]
+min_go = "1.22"
+[per_file_ignores]
+"legacy/**" = ["MOD"]
+"#;
+        let c = Config::parse(Path::new("/r/gopolicy.toml"), text).unwrap();
+        assert_eq!(c.select.as_ref().unwrap().len(), 2);
+        assert_eq!(c.max_file_size, 1 << 20);
+        assert_eq!(c.fail_on, Some(FailOn::Warning));
+        assert_eq!(c.rule_packs, [PathBuf::from("/r/policy")]);
+        assert!(
+            c.exclude.contains(&"vendor/".to_owned())
+                && c.exclude.contains(&"examples/".to_owned())
+        );
+        assert_eq!(c.params[0].1["min_go"].0, ParamValue::String("1.22".into()));
+
+        let err = Config::parse(Path::new("g.toml"), "selec = []\n").unwrap_err();
+        let Error::Source(e) = err else {
+            panic!("{err}")
+        };
+        assert_eq!(e.span, Some(0..5));
+        assert!(e.message.contains("unknown field"), "{}", e.message);
+
+        let err = Config::parse(Path::new("g.toml"), "max_file_size = \"lots\"\n").unwrap_err();
+        assert!(matches!(
+            err,
+            Error::Source(SourceError { span: Some(_), .. })
+        ));
+    }
+
+    #[test]
+    fn selectors_match_ids_names_and_prefixes() {
+        assert!(selects("MOD", "MOD001", "missing-go-directive"));
+        assert!(selects(
+            "missing-go-directive",
+            "MOD001",
+            "missing-go-directive"
+        ));
+        assert!(selects("ALL", "WORK001", "x"));
+        assert!(!selects("WORK", "MOD001", "missing-go-directive"));
+        assert!(!selects("", "MOD001", "m"));
+    }
+}

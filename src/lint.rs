@@ -1,0 +1,377 @@
+//! The rule set of a run (built-ins and packs, shaped by config) and linting documents
+//! with it: rules in parallel over documents, then per-path ignores, inline
+//! suppressions and a stable order.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+use crate::diag::config::{selects, Config, Origin, Selector};
+use crate::diag::suppression::{self, Date};
+use crate::diag::{self, Diagnostic};
+use crate::document::{Document, Span};
+use crate::error::Error;
+use crate::rule::schema::{ParamValue, Severity};
+use crate::rule::{registry, Rule, RuleSource};
+use crate::workspace::{FileProblem, ProblemKind, WalkError};
+
+/// The engine's own rules (rules/core/): reported by the pipeline, not by checks.
+pub mod core {
+    pub const SYNTAX_ERROR: &str = "SYS001";
+    pub const UNREADABLE_FILE: &str = "SYS002";
+    pub const FILE_TOO_LARGE: &str = "SYS003";
+    pub const UNUSED_SUPPRESSION: &str = "SYS004";
+    pub const EXPIRED_SUPPRESSION: &str = "SYS005";
+    pub const INVALID_SUPPRESSION: &str = "SYS006";
+    /// Reported whatever `select` says (a file we could not read is never a pass);
+    /// only an explicit `ignore` turns them off.
+    pub const ALWAYS_ON: [&str; 3] = [SYNTAX_ERROR, UNREADABLE_FILE, FILE_TOO_LARGE];
+}
+
+pub const DEFAULT_DOCS_URL: &str = "https://github.com/gopolicy/gopolicy/blob/main/docs/rules/";
+
+/// Selection flags from the command line, added to the config's.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub extra_packs: Vec<std::path::PathBuf>,
+}
+
+pub struct RuleSet {
+    /// Every known rule, sorted by id.
+    pub rules: Vec<Rule>,
+    enabled: Vec<bool>,
+    per_file_ignores: Vec<(GlobSet, Vec<String>)>,
+    root: std::path::PathBuf,
+    docs_url: String,
+    today: Date,
+}
+
+impl RuleSet {
+    /// Load the built-in rules and the packs, then apply the config and command line.
+    pub fn load(config: &Config, overrides: &Overrides) -> Result<RuleSet, Error> {
+        let mut sources = registry::builtin()?;
+        for pack in config.rule_packs.iter().chain(&overrides.extra_packs) {
+            sources.extend(registry::load_pack(pack)?);
+        }
+        registry::check_unique(&sources)?;
+        sources.sort_by(|a, b| a.id().cmp(b.id()));
+        let sources: Vec<&RuleSource> = sources.iter().collect();
+        RuleSet::from_sources(&sources, config, overrides)
+    }
+
+    /// Compile `sources` (sorted by id) under a config.
+    pub fn from_sources(
+        sources: &[&RuleSource],
+        config: &Config,
+        overrides: &Overrides,
+    ) -> Result<RuleSet, Error> {
+        let matching = |selector: &Selector| -> Result<Vec<usize>, Error> {
+            let found: Vec<usize> = sources
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| selects(&selector.text, s.id(), s.name()))
+                .map(|(i, _)| i)
+                .collect();
+            if found.is_empty() {
+                return Err(config.error(
+                    &selector.origin,
+                    format!("`{}` matches no rule", selector.text),
+                ));
+            }
+            Ok(found)
+        };
+        let cli = |texts: &[String]| -> Vec<Selector> {
+            texts
+                .iter()
+                .map(|t| Selector {
+                    text: t.clone(),
+                    origin: Origin::CommandLine,
+                })
+                .collect()
+        };
+
+        // Params and severities, by rule.
+        let mut params: Vec<BTreeMap<String, ParamValue>> = vec![BTreeMap::new(); sources.len()];
+        for (selector, values) in &config.params {
+            for i in matching(selector)? {
+                for (name, (value, _)) in values {
+                    params[i].insert(name.clone(), value.clone());
+                }
+            }
+        }
+        let mut severities: Vec<Option<Severity>> = vec![None; sources.len()];
+        for (selector, severity) in &config.severity {
+            for i in matching(selector)? {
+                severities[i] = Some(*severity);
+            }
+        }
+        let mut rules = Vec::with_capacity(sources.len());
+        for (i, source) in sources.iter().enumerate() {
+            let resolved = source.params_with(&params[i]).map_err(|message| {
+                let origin = config
+                    .params
+                    .iter()
+                    .flat_map(|(_, v)| v.values())
+                    .map(|(_, o)| o.clone())
+                    .next()
+                    .unwrap_or(Origin::CommandLine);
+                config.error(&origin, message)
+            })?;
+            let mut rule = source.compile(resolved)?;
+            if let Some(severity) = severities[i] {
+                rule.severity = severity;
+            }
+            rules.push(rule);
+        }
+
+        // Which rules run: select (config, then command line, which replaces it), minus ignore.
+        let select = overrides
+            .select
+            .as_deref()
+            .map(cli)
+            .or_else(|| config.select.clone());
+        let mut enabled = vec![select.is_none(); sources.len()];
+        for selector in select.iter().flatten() {
+            for i in matching(selector)? {
+                enabled[i] = true;
+            }
+        }
+        let mut explicitly_ignored = vec![false; sources.len()];
+        for selector in config.ignore.iter().chain(&cli(&overrides.ignore)) {
+            for i in matching(selector)? {
+                enabled[i] = false;
+                explicitly_ignored[i] = true;
+            }
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            if core::ALWAYS_ON.contains(&rule.id.as_str()) && !explicitly_ignored[i] {
+                enabled[i] = true;
+            }
+        }
+
+        let mut per_file_ignores = Vec::new();
+        for (glob, origin, selectors) in &config.per_file_ignores {
+            let glob =
+                Glob::new(glob).map_err(|e| config.error(origin, format!("invalid glob: {e}")))?;
+            let set = GlobSetBuilder::new()
+                .add(glob)
+                .build()
+                .map_err(|e| config.error(origin, format!("invalid glob: {e}")))?;
+            for selector in selectors {
+                matching(selector)?;
+            }
+            per_file_ignores.push((set, selectors.iter().map(|s| s.text.clone()).collect()));
+        }
+
+        Ok(RuleSet {
+            rules,
+            enabled,
+            per_file_ignores,
+            root: config.root.clone(),
+            docs_url: config
+                .docs_url
+                .clone()
+                .unwrap_or_else(|| DEFAULT_DOCS_URL.to_owned()),
+            today: Date::today(),
+        })
+    }
+
+    /// Find a rule by id or name.
+    pub fn find(&self, key: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == key || r.name == key)
+    }
+
+    pub fn is_enabled(&self, id: &str) -> bool {
+        self.rules
+            .iter()
+            .zip(&self.enabled)
+            .any(|(r, &on)| on && r.id == id)
+    }
+
+    /// Keep only the rules `keep` accepts enabled (the rule test runner runs one rule).
+    pub fn restrict(&mut self, keep: impl Fn(&Rule) -> bool) {
+        for (rule, on) in self.rules.iter().zip(self.enabled.iter_mut()) {
+            *on = *on && (keep(rule) || core::ALWAYS_ON.contains(&rule.id.as_str()));
+        }
+    }
+
+    /// Set the date suppressions' `until=` is compared with.
+    pub fn set_today(&mut self, today: Date) {
+        self.today = today;
+    }
+
+    /// Lint the documents and fold in the files that could not be read; sorted.
+    pub fn lint(
+        &self,
+        documents: &[Arc<Document>],
+        problems: &[FileProblem],
+        walk_errors: &[WalkError],
+    ) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = documents
+            .par_iter()
+            .flat_map_iter(|doc| self.lint_document(doc))
+            .collect();
+        for problem in problems {
+            let id = match problem.kind {
+                ProblemKind::Unreadable => core::UNREADABLE_FILE,
+                ProblemKind::TooLarge => core::FILE_TOO_LARGE,
+            };
+            out.extend(self.file_diagnostic(id, &problem.display, problem.message.clone()));
+        }
+        for error in walk_errors {
+            let message = format!("cannot read {}: {}", error.display, error.message);
+            out.extend(self.file_diagnostic(core::UNREADABLE_FILE, &error.display, message));
+        }
+        diag::sort(&mut out);
+        out
+    }
+
+    fn file_diagnostic(&self, id: &str, path: &str, message: String) -> Option<Diagnostic> {
+        let rule = self.enabled_rule(id)?;
+        Some(self.decorate(Diagnostic::for_file(
+            path,
+            &rule.id,
+            &rule.name,
+            rule.severity,
+            message,
+        )))
+    }
+
+    fn enabled_rule(&self, id: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .zip(&self.enabled)
+            .find(|(r, &on)| on && r.id == id)
+            .map(|(r, _)| r)
+    }
+
+    fn engine_diagnostic(
+        &self,
+        doc: &Document,
+        id: &str,
+        span: Span,
+        message: String,
+    ) -> Option<Diagnostic> {
+        let rule = self.enabled_rule(id)?;
+        Some(self.decorate(Diagnostic::at(
+            &doc.source,
+            span,
+            &rule.id,
+            &rule.name,
+            rule.severity,
+            message,
+        )))
+    }
+
+    fn decorate(&self, mut d: Diagnostic) -> Diagnostic {
+        d.url = Some(format!("{}{}.md", self.docs_url, d.id));
+        d
+    }
+
+    /// Every diagnostic for one document, suppressions applied.
+    pub fn lint_document(&self, doc: &Document) -> Vec<Diagnostic> {
+        let mut found: Vec<Diagnostic> = Vec::new();
+        for error in &doc.errors {
+            found.extend(self.engine_diagnostic(
+                doc,
+                core::SYNTAX_ERROR,
+                error.span,
+                error.message.clone(),
+            ));
+        }
+        // Rules judge files Go itself accepts; a file with syntax errors gets only those.
+        if doc.errors.is_empty() {
+            for (rule, _) in self
+                .rules
+                .iter()
+                .zip(&self.enabled)
+                .filter(|(r, &on)| on && r.applies_to(doc))
+            {
+                found.extend(rule.evaluate(doc).into_iter().map(|d| self.decorate(d)));
+            }
+        }
+        self.drop_per_file_ignores(doc, &mut found);
+        self.apply_suppressions(doc, found)
+    }
+
+    fn drop_per_file_ignores(&self, doc: &Document, found: &mut Vec<Diagnostic>) {
+        if self.per_file_ignores.is_empty() {
+            return;
+        }
+        let absolute = crate::workspace::load::normalize(std::path::Path::new(doc.path()));
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
+        let selectors: Vec<&String> = self
+            .per_file_ignores
+            .iter()
+            .filter(|(set, _)| set.is_match(relative))
+            .flat_map(|(_, s)| s)
+            .collect();
+        found.retain(|d| !selectors.iter().any(|s| selects(s, &d.id, &d.name)));
+    }
+
+    fn apply_suppressions(&self, doc: &Document, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let (suppressions, malformed) = suppression::collect(doc);
+        let mut out = Vec::new();
+        for m in malformed {
+            out.extend(self.engine_diagnostic(
+                doc,
+                core::INVALID_SUPPRESSION,
+                m.span,
+                format!("invalid suppression: {}", m.message),
+            ));
+        }
+        let mut used = vec![false; suppressions.len()];
+        let live: Vec<bool> = suppressions
+            .iter()
+            .map(|s| s.until.is_none_or(|u| self.today <= u))
+            .collect();
+        for d in found {
+            let by = suppressions.iter().enumerate().find(|(i, s)| {
+                live[*i]
+                    && s.line.is_none_or(|l| l == d.start.line)
+                    && s.rules.iter().any(|r| *r == d.id || *r == d.name)
+            });
+            match by {
+                Some((i, _)) if !core::ALWAYS_ON.contains(&d.id.as_str()) => used[i] = true,
+                _ => out.push(d),
+            }
+        }
+        for (i, s) in suppressions.iter().enumerate() {
+            let rules = s.rules.join(",");
+            if let Some(unknown) = s.rules.iter().find(|r| self.find(r).is_none()) {
+                out.extend(self.engine_diagnostic(
+                    doc,
+                    core::INVALID_SUPPRESSION,
+                    s.span,
+                    format!("invalid suppression: no rule is called `{unknown}`"),
+                ));
+            } else if !live[i] {
+                let until = s.until.map(|u| u.to_string()).unwrap_or_default();
+                out.extend(self.engine_diagnostic(
+                    doc,
+                    core::EXPIRED_SUPPRESSION,
+                    s.span,
+                    format!(
+                        "suppression of {rules} expired on {until}; the finding is reported again"
+                    ),
+                ));
+            } else if !used[i]
+                && s.rules
+                    .iter()
+                    .all(|r| self.find(r).is_some_and(|rule| self.is_enabled(&rule.id)))
+            {
+                out.extend(self.engine_diagnostic(
+                    doc,
+                    core::UNUSED_SUPPRESSION,
+                    s.span,
+                    format!("unused suppression: {rules} reports nothing here"),
+                ));
+            }
+        }
+        out
+    }
+}

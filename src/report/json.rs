@@ -1,0 +1,102 @@
+//! JSON output, described by `schema/report.schema.json`. The `version` field changes
+//! only when a field is removed or its meaning changes.
+
+use serde::Serialize;
+
+use super::Report;
+use crate::diag::Diagnostic;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct Location {
+    line: usize,
+    column: usize,
+    offset: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    path: &'a str,
+    start: Location,
+    end: Location,
+    help: Option<&'a str>,
+    url: Option<&'a str>,
+    fix: Option<()>,
+}
+
+impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        JsonDiagnostic {
+            code: &d.id,
+            name: &d.name,
+            severity: d.severity.name(),
+            message: &d.message,
+            path: &d.path,
+            start: Location {
+                line: d.start.line,
+                column: d.start.column,
+                offset: d.span.start,
+            },
+            end: Location {
+                line: d.end.line,
+                column: d.end.column,
+                offset: d.span.end,
+            },
+            help: d.help.as_deref(),
+            url: d.url.as_deref(),
+            fix: None,
+        }
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    use crate::rule::schema::Severity;
+    let out = JsonReport {
+        version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "gopolicy",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files: report.files_checked,
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            infos: report.count(Severity::Info),
+        },
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(JsonDiagnostic::from)
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&out).expect("plain data serializes");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,74 @@
+//! Running compiled rules on a document.
+
+use std::collections::HashSet;
+
+use super::query::Hit;
+use super::schema::RuleTarget;
+use super::template::Scope;
+use super::Rule;
+use crate::diag::Diagnostic;
+use crate::document::Document;
+
+impl Rule {
+    /// Does this rule look at this kind of document?
+    pub fn applies_to(&self, doc: &Document) -> bool {
+        self.target == RuleTarget::File(doc.target)
+    }
+
+    /// Every diagnostic this rule reports on `doc`, in check and document order.
+    pub fn evaluate(&self, doc: &Document) -> Vec<Diagnostic> {
+        let root = Hit {
+            doc,
+            node: &doc.root,
+        };
+        let mut out = Vec::new();
+        for check in &self.checks {
+            let mut seen = HashSet::new();
+            for hit in check.select.select(root) {
+                let scope = Scope {
+                    hit,
+                    root,
+                    params: &self.params,
+                };
+                if check.assert.holds(&scope, &mut seen) {
+                    continue;
+                }
+                // A hit inside a linked document is reported on the node that links to it:
+                // only spans of `doc` point into `doc`'s text.
+                let at = check
+                    .at
+                    .as_ref()
+                    .and_then(|q| q.first(hit))
+                    .filter(|h| std::ptr::eq(h.doc, doc))
+                    .unwrap_or(hit);
+                let span = if std::ptr::eq(at.node, &doc.root) || !std::ptr::eq(at.doc, doc) {
+                    first_line(doc)
+                } else {
+                    at.node.span
+                };
+                let message = check
+                    .message
+                    .as_ref()
+                    .unwrap_or(&self.message)
+                    .render(&scope);
+                let mut diagnostic = Diagnostic::at(
+                    &doc.source,
+                    span,
+                    &self.id,
+                    &self.name,
+                    self.severity,
+                    message,
+                );
+                diagnostic.help = self.help.as_ref().map(|h| h.render(&scope));
+                out.push(diagnostic);
+            }
+        }
+        out
+    }
+}
+
+/// Where a finding about the whole file points: its first line.
+fn first_line(doc: &Document) -> crate::document::Span {
+    let end = doc.source.line_text(1).len();
+    crate::document::Span::new(0, end)
+}

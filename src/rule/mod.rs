@@ -1,0 +1,223 @@
+//! Rules: the TOML schema, compilation into queries and predicates, evaluation on a
+//! document, the registry of built-in rules and packs, and the rule test runner.
+//!
+//! Nothing here reads the machine or the repository: evaluation sees only documents.
+
+pub mod docs;
+pub mod eval;
+pub mod predicate;
+pub mod query;
+pub mod registry;
+pub mod schema;
+pub mod template;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
+
+use regex::Regex;
+
+use crate::error::SourceError;
+use predicate::Predicate;
+use query::Query;
+use schema::{FixSpec, ParamValue, RuleSpec, RuleTarget, Severity, TestSpec};
+use template::Template;
+
+/// A rule file as written: parsed and checked for shape, not yet compiled.
+#[derive(Debug)]
+pub struct RuleSource {
+    pub path: String,
+    pub text: Arc<str>,
+    pub spec: RuleSpec,
+    pub builtin: bool,
+}
+
+/// One check of a compiled rule.
+#[derive(Debug)]
+pub struct Check {
+    pub select: Query,
+    pub assert: Predicate,
+    pub at: Option<Query>,
+    pub message: Option<Template>,
+}
+
+/// A rule ready to run: queries parsed, regexes and templates compiled, params settled.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub severity: Severity,
+    pub target: RuleTarget,
+    pub summary: String,
+    pub message: Template,
+    pub help: Option<Template>,
+    pub references: Vec<String>,
+    pub docs: String,
+    /// Params in force: the defaults, with config overrides applied.
+    pub params: BTreeMap<String, ParamValue>,
+    pub checks: Vec<Check>,
+    pub fix: Option<FixSpec>,
+    /// Where the rule was defined, for messages about it.
+    pub path: String,
+    pub builtin: bool,
+}
+
+static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Z]{2,5}[0-9]{3}$").expect("valid"));
+static NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("valid"));
+
+impl RuleSource {
+    /// Parse a rule file and check what the types alone cannot.
+    pub fn parse(path: &str, text: &str, builtin: bool) -> Result<RuleSource, SourceError> {
+        let text: Arc<str> = Arc::from(text);
+        let spec: RuleSpec =
+            toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
+        let fail = |span, message: &str| Err(SourceError::new(path, &text, Some(span), message));
+        if !ID.is_match(spec.id.get_ref()) {
+            return fail(
+                spec.id.span(),
+                "a rule id is 2 to 5 capital letters and 3 digits, e.g. `MOD001`",
+            );
+        }
+        if !NAME.is_match(spec.name.get_ref()) {
+            return fail(
+                spec.name.span(),
+                "a rule name is a kebab-case slug, e.g. `missing-go-directive`",
+            );
+        }
+        if spec.references.get_ref().is_empty() {
+            return fail(
+                spec.references.span(),
+                "a rule cites at least one reference",
+            );
+        }
+        for (name, value) in &spec.params {
+            if matches!(name.as_str(), "value" | "raw") {
+                return fail(
+                    value.span(),
+                    "`value` and `raw` are reserved template names",
+                );
+            }
+        }
+        match spec.target {
+            RuleTarget::File(_) if spec.check.is_empty() => {
+                return fail(spec.id.span(), "a rule needs at least one [[check]]")
+            }
+            RuleTarget::Any(_) if !spec.check.is_empty() => {
+                return fail(
+                    spec.check[0].select.span(),
+                    "a rule with target \"any\" is reported by the engine and has no [[check]]",
+                )
+            }
+            _ => {}
+        }
+        for test in &spec.test {
+            let t = test.get_ref();
+            if t.text.is_some() == !t.files.is_empty() {
+                return fail(test.span(), "a [[test]] has either `text` or `files`");
+            }
+        }
+        Ok(RuleSource {
+            path: path.to_owned(),
+            text,
+            spec,
+            builtin,
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        self.spec.id.get_ref()
+    }
+    pub fn name(&self) -> &str {
+        self.spec.name.get_ref()
+    }
+    pub fn tests(&self) -> impl Iterator<Item = &TestSpec> {
+        self.spec.test.iter().map(|t| t.get_ref())
+    }
+
+    /// The params with `overrides` applied; an override must name a declared param and
+    /// have the default's type.
+    pub fn params_with(
+        &self,
+        overrides: &BTreeMap<String, ParamValue>,
+    ) -> Result<BTreeMap<String, ParamValue>, String> {
+        let mut params: BTreeMap<String, ParamValue> = self
+            .spec
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), v.get_ref().clone()))
+            .collect();
+        for (name, value) in overrides {
+            let Some(default) = params.get(name) else {
+                let known: Vec<&str> = params.keys().map(String::as_str).collect();
+                return Err(format!(
+                    "rule {} has no param `{name}` (its params: {})",
+                    self.id(),
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+            };
+            if default.kind() != value.kind() {
+                return Err(format!(
+                    "param `{name}` of rule {} is a {}, not a {}",
+                    self.id(),
+                    default.kind(),
+                    value.kind()
+                ));
+            }
+            params.insert(name.clone(), value.clone());
+        }
+        Ok(params)
+    }
+
+    /// Compile with params in force (see [`RuleSource::params_with`]).
+    pub fn compile(&self, params: BTreeMap<String, ParamValue>) -> Result<Rule, SourceError> {
+        let spec = &self.spec;
+        let located = |span: std::ops::Range<usize>, message: String| {
+            SourceError::new(&self.path, &self.text, Some(span), message)
+        };
+        let template = |text: &str, span: std::ops::Range<usize>| {
+            Template::parse(text, &params).map_err(|m| located(span, m))
+        };
+        let mut checks = Vec::new();
+        for check in &spec.check {
+            let query = |s: &toml::Spanned<String>| {
+                Query::parse(s.get_ref())
+                    .map_err(|e| located(s.span(), format!("invalid path: {e}")))
+            };
+            checks.push(Check {
+                select: query(&check.select)?,
+                assert: Predicate::compile(&check.assert, &params)
+                    .map_err(|e| located(e.span, e.message))?,
+                at: check.at.as_ref().map(query).transpose()?,
+                message: check
+                    .message
+                    .as_deref()
+                    .map(|m| template(m, check.select.span()))
+                    .transpose()?,
+            });
+        }
+        Ok(Rule {
+            id: self.id().to_owned(),
+            name: self.name().to_owned(),
+            severity: spec.severity,
+            target: spec.target,
+            summary: spec.summary.clone(),
+            message: template(spec.message.get_ref(), spec.message.span())?,
+            help: spec
+                .help
+                .as_deref()
+                .map(|h| template(h, spec.message.span()))
+                .transpose()?,
+            references: spec.references.get_ref().clone(),
+            docs: spec.docs.clone(),
+            checks,
+            fix: spec.fix.clone(),
+            path: self.path.clone(),
+            builtin: self.builtin,
+            params,
+        })
+    }
+}

@@ -1,0 +1,224 @@
+//! Compiled `assert` predicates, and their evaluation on one selected node.
+//!
+//! A scalar test on a node that is not a scalar, a Go-version comparison where either
+//! side is not a valid Go version, and an argument whose template cannot be resolved all
+//! *hold*: a rule reports only what it can show is wrong.
+
+use std::collections::{BTreeMap, HashSet};
+
+use regex::Regex;
+use toml::Spanned;
+
+use super::query::Query;
+use super::schema::{ParamValue, PredicateSpec};
+use super::template::{Scope, Template};
+use crate::document::goversion;
+
+#[derive(Clone, Debug)]
+pub enum Predicate {
+    All(Vec<Predicate>),
+    Any(Vec<Predicate>),
+    Not(Box<Predicate>),
+    On(Query, Box<Predicate>),
+    Has(Query),
+    Lacks(Query),
+    Equals(Template),
+    NotEquals(Template),
+    OneOf(Vec<Template>),
+    NoneOf(Vec<Template>),
+    Matches(Regex),
+    NotMatches(Regex),
+    StartsWith(Template),
+    EndsWith(Template),
+    Contains(Template),
+    GoVersionValid,
+    GoVersionAtLeast(Template),
+    GoVersionAtMost(Template),
+    Unique,
+}
+
+/// A compile error with the byte range in the rule file it concerns.
+#[derive(Debug)]
+pub struct CompileError {
+    pub span: std::ops::Range<usize>,
+    pub message: String,
+}
+
+fn err(span: std::ops::Range<usize>, message: impl Into<String>) -> CompileError {
+    CompileError {
+        span,
+        message: message.into(),
+    }
+}
+
+impl Predicate {
+    pub fn compile(
+        spec: &Spanned<PredicateSpec>,
+        params: &BTreeMap<String, ParamValue>,
+    ) -> Result<Predicate, CompileError> {
+        let whole = spec.span();
+        let spec = spec.get_ref();
+        let template =
+            |text: &str| Template::parse(text, params).map_err(|m| err(whole.clone(), m));
+        let templates = |items: &[String]| {
+            items
+                .iter()
+                .map(|s| template(s))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let query = |s: &Spanned<String>| {
+            Query::parse(s.get_ref()).map_err(|e| err(s.span(), format!("invalid path: {e}")))
+        };
+        let regex = |s: &Spanned<String>| -> Result<Regex, CompileError> {
+            let pattern = Template::parse(s.get_ref(), params)
+                .ok()
+                .and_then(|t| t.resolve_static(params))
+                .ok_or_else(|| {
+                    err(
+                        s.span(),
+                        "a regex may use params only ({name}), not node values",
+                    )
+                })?;
+            regex::RegexBuilder::new(&pattern)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| err(s.span(), format!("invalid regex: {e}")))
+        };
+
+        let mut all = Vec::new();
+        if let Some(s) = &spec.has {
+            all.push(Predicate::Has(query(s)?));
+        }
+        if let Some(s) = &spec.lacks {
+            all.push(Predicate::Lacks(query(s)?));
+        }
+        if let Some(s) = &spec.equals {
+            all.push(Predicate::Equals(template(s)?));
+        }
+        if let Some(s) = &spec.not_equals {
+            all.push(Predicate::NotEquals(template(s)?));
+        }
+        if let Some(items) = &spec.one_of {
+            all.push(Predicate::OneOf(templates(items)?));
+        }
+        if let Some(items) = &spec.none_of {
+            all.push(Predicate::NoneOf(templates(items)?));
+        }
+        if let Some(s) = &spec.matches {
+            all.push(Predicate::Matches(regex(s)?));
+        }
+        if let Some(s) = &spec.not_matches {
+            all.push(Predicate::NotMatches(regex(s)?));
+        }
+        if let Some(s) = &spec.starts_with {
+            all.push(Predicate::StartsWith(template(s)?));
+        }
+        if let Some(s) = &spec.ends_with {
+            all.push(Predicate::EndsWith(template(s)?));
+        }
+        if let Some(s) = &spec.contains {
+            all.push(Predicate::Contains(template(s)?));
+        }
+        if let Some(s) = &spec.go_version {
+            if s.get_ref() != "valid" {
+                return Err(err(s.span(), "go_version takes \"valid\""));
+            }
+            all.push(Predicate::GoVersionValid);
+        }
+        if let Some(s) = &spec.go_version_at_least {
+            all.push(Predicate::GoVersionAtLeast(template(s.get_ref())?));
+        }
+        if let Some(s) = &spec.go_version_at_most {
+            all.push(Predicate::GoVersionAtMost(template(s.get_ref())?));
+        }
+        if let Some(unique) = spec.unique {
+            if !unique {
+                return Err(err(whole, "unique takes `true`"));
+            }
+            all.push(Predicate::Unique);
+        }
+        let compile_all = |items: &[Spanned<PredicateSpec>]| {
+            items
+                .iter()
+                .map(|p| Predicate::compile(p, params))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        if let Some(items) = &spec.all {
+            all.push(Predicate::All(compile_all(items)?));
+        }
+        if let Some(items) = &spec.any {
+            all.push(Predicate::Any(compile_all(items)?));
+        }
+        if let Some(inner) = &spec.not {
+            all.push(Predicate::Not(Box::new(Predicate::compile(inner, params)?)));
+        }
+        if all.is_empty() {
+            return Err(err(whole, "an assert table needs at least one predicate"));
+        }
+        let predicate = if all.len() == 1 {
+            all.pop().expect("one item")
+        } else {
+            Predicate::All(all)
+        };
+        match &spec.on {
+            Some(path) => Ok(Predicate::On(query(path)?, Box::new(predicate))),
+            None => Ok(predicate),
+        }
+    }
+
+    /// Does the predicate hold for `scope.hit`? `seen` carries the values already met by
+    /// this check's selection, for `unique`.
+    pub fn holds(&self, scope: &Scope<'_, '_>, seen: &mut HashSet<String>) -> bool {
+        let value = scope.hit.node.as_str();
+        let arg = |t: &Template| t.resolve(scope);
+        // A scalar test: vacuous when the node is not a scalar or the argument is unknown.
+        let scalar = |t: &Template, test: &dyn Fn(&str, &str) -> bool| match (value, arg(t)) {
+            (Some(v), Some(a)) => test(v, &a),
+            _ => true,
+        };
+        match self {
+            Predicate::All(items) => items.iter().all(|p| p.holds(scope, seen)),
+            Predicate::Any(items) => items.iter().any(|p| p.holds(scope, seen)),
+            Predicate::Not(inner) => !inner.holds(scope, seen),
+            Predicate::On(path, inner) => path.select(scope.hit).into_iter().all(|hit| {
+                let inner_scope = Scope { hit, ..*scope };
+                inner.holds(&inner_scope, seen)
+            }),
+            Predicate::Has(path) => path.first(scope.hit).is_some(),
+            Predicate::Lacks(path) => path.first(scope.hit).is_none(),
+            Predicate::Equals(t) => scalar(t, &|v, a| v == a),
+            Predicate::NotEquals(t) => scalar(t, &|v, a| v != a),
+            Predicate::OneOf(items) => match value {
+                Some(v) => items.iter().any(|t| arg(t).is_none_or(|a| a == v)),
+                None => true,
+            },
+            Predicate::NoneOf(items) => match value {
+                Some(v) => items.iter().all(|t| arg(t).is_none_or(|a| a != v)),
+                None => true,
+            },
+            Predicate::Matches(re) => value.is_none_or(|v| re.is_match(v)),
+            Predicate::NotMatches(re) => value.is_none_or(|v| !re.is_match(v)),
+            Predicate::StartsWith(t) => scalar(t, &|v, a| v.starts_with(a)),
+            Predicate::EndsWith(t) => scalar(t, &|v, a| v.ends_with(a)),
+            Predicate::Contains(t) => scalar(t, &|v, a| v.contains(a)),
+            Predicate::GoVersionValid => {
+                value.is_none_or(|v| goversion::strip_go_prefix(v).is_some())
+            }
+            Predicate::GoVersionAtLeast(t) => {
+                scalar(t, &|v, a| go_compare(v, a).is_none_or(|o| o.is_ge()))
+            }
+            Predicate::GoVersionAtMost(t) => {
+                scalar(t, &|v, a| go_compare(v, a).is_none_or(|o| o.is_le()))
+            }
+            Predicate::Unique => value.is_none_or(|v| seen.insert(v.to_owned())),
+        }
+    }
+}
+
+/// Compare two Go versions written with or without a `go` prefix; `None` unless both are valid.
+fn go_compare(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    Some(goversion::compare(
+        goversion::strip_go_prefix(a)?,
+        goversion::strip_go_prefix(b)?,
+    ))
+}

@@ -1,0 +1,196 @@
+//! The TOML rule format v1, as typed structs (see docs/rule-format.md).
+//!
+//! Every struct denies unknown keys, and values that can be wrong in ways TOML does not
+//! see (a regex, a query, a version) are `Spanned`, so a bad rule file is reported at the
+//! exact place to fix.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::document::Target;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+    DisplayOnly,
+}
+
+/// Where a rule applies: a parsed file kind, or `any` for the engine's own rules
+/// (syntax errors, unreadable files, suppressions), which have no checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum RuleTarget {
+    File(Target),
+    Any(AnyTarget),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnyTarget {
+    Any,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    pub name: Spanned<String>,
+    pub severity: Severity,
+    pub target: RuleTarget,
+    pub summary: String,
+    pub message: Spanned<String>,
+    /// One line of advice shown under the diagnostic (a template).
+    #[serde(default)]
+    pub help: Option<String>,
+    pub references: Spanned<Vec<String>>,
+    pub docs: String,
+    #[serde(default)]
+    pub params: BTreeMap<String, Spanned<ParamValue>>,
+    #[serde(default)]
+    pub check: Vec<CheckSpec>,
+    #[serde(default)]
+    pub fix: Option<FixSpec>,
+    #[serde(default)]
+    pub test: Vec<Spanned<TestSpec>>,
+}
+
+/// A parameter's value: what a config file may override.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    String(String),
+    Integer(i64),
+    Bool(bool),
+    List(Vec<String>),
+}
+
+impl ParamValue {
+    /// The text a template substitutes for this parameter.
+    pub fn to_template_text(&self) -> String {
+        match self {
+            ParamValue::String(s) => s.clone(),
+            ParamValue::Integer(i) => i.to_string(),
+            ParamValue::Bool(b) => b.to_string(),
+            ParamValue::List(items) => items.join(", "),
+        }
+    }
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ParamValue::String(_) => "string",
+            ParamValue::Integer(_) => "integer",
+            ParamValue::Bool(_) => "boolean",
+            ParamValue::List(_) => "list of strings",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    pub select: Spanned<String>,
+    pub assert: Spanned<PredicateSpec>,
+    #[serde(default)]
+    pub at: Option<Spanned<String>>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// An `assert` table. Every key present must hold.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PredicateSpec {
+    pub on: Option<Spanned<String>>,
+    pub has: Option<Spanned<String>>,
+    pub lacks: Option<Spanned<String>>,
+    pub equals: Option<String>,
+    pub not_equals: Option<String>,
+    pub one_of: Option<Vec<String>>,
+    pub none_of: Option<Vec<String>>,
+    pub matches: Option<Spanned<String>>,
+    pub not_matches: Option<Spanned<String>>,
+    pub starts_with: Option<String>,
+    pub ends_with: Option<String>,
+    pub contains: Option<String>,
+    pub go_version: Option<Spanned<String>>,
+    pub go_version_at_least: Option<Spanned<String>>,
+    pub go_version_at_most: Option<Spanned<String>>,
+    pub unique: Option<bool>,
+    pub all: Option<Vec<Spanned<PredicateSpec>>>,
+    pub any: Option<Vec<Spanned<PredicateSpec>>>,
+    pub not: Option<Box<Spanned<PredicateSpec>>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixSpec {
+    pub applicability: Applicability,
+    pub title: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestSpec {
+    /// The content of a single file named after the target (`go.mod`, `go.work`).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Several files, by path relative to the test's folder.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+    #[serde(default)]
+    pub params: BTreeMap<String, ParamValue>,
+    /// A gopolicy.toml for this case, written beside its files.
+    #[serde(default)]
+    pub config: Option<String>,
+    pub expect: Vec<Expectation>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Expectation {
+    Id(String),
+    Detailed(ExpectedDiagnostic),
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedDiagnostic {
+    pub id: String,
+    #[serde(default)]
+    pub file: Option<String>,
+    #[serde(default)]
+    pub line: Option<usize>,
+    /// A substring the message must contain.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+impl Expectation {
+    pub fn id(&self) -> &str {
+        match self {
+            Expectation::Id(id) => id,
+            Expectation::Detailed(d) => &d.id,
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Message and argument templates: `{value}`, `{raw}`, `{param}`, `{/root.path}`, `{.relative.path}`.
+
+use std::collections::BTreeMap;
+
+use super::query::{Hit, Query};
+use super::schema::ParamValue;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Part {
+    Literal(String),
+    Value,
+    Raw,
+    Param(String),
+    /// A path from the document root.
+    Root(Query),
+    /// A path under the selected node.
+    Relative(Query),
+}
+
+/// What a template is resolved against.
+#[derive(Clone, Copy)]
+pub struct Scope<'a, 'd> {
+    pub hit: Hit<'d>,
+    pub root: Hit<'d>,
+    pub params: &'a BTreeMap<String, ParamValue>,
+}
+
+impl Template {
+    /// Compile a template; `params` are the names the rule declares.
+    pub fn parse(text: &str, params: &BTreeMap<String, ParamValue>) -> Result<Template, String> {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find(['{', '}']) {
+            literal.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                literal.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            if tail.starts_with('}') {
+                return Err("a lone `}` (write `}}` for a literal brace)".into());
+            }
+            let end = tail
+                .find('}')
+                .ok_or("an unclosed `{` (write `{{` for a literal brace)")?;
+            let name = tail[1..end].trim();
+            if !literal.is_empty() {
+                parts.push(Part::Literal(std::mem::take(&mut literal)));
+            }
+            parts.push(Self::placeholder(name, params)?);
+            rest = &tail[end + 1..];
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            parts.push(Part::Literal(literal));
+        }
+        Ok(Template { parts })
+    }
+
+    fn placeholder(name: &str, params: &BTreeMap<String, ParamValue>) -> Result<Part, String> {
+        let query = |path: &str| Query::parse(path).map_err(|e| format!("in `{{{name}}}`: {e}"));
+        Ok(match name {
+            "value" => Part::Value,
+            "raw" => Part::Raw,
+            _ if name.starts_with('/') => Part::Root(query(&name[1..])?),
+            _ if name.starts_with('.') => Part::Relative(query(&name[1..])?),
+            _ if params.contains_key(name) => Part::Param(name.to_owned()),
+            _ => {
+                return Err(format!(
+                    "unknown placeholder `{{{name}}}`: use {{value}}, {{raw}}, {{/path}}, {{.path}} or a declared param"
+                ))
+            }
+        })
+    }
+
+    /// A template with no placeholders, resolved to its text.
+    pub fn literal_text(&self) -> Option<String> {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Literal(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// True when the template uses only literals and params (it can be resolved before
+    /// any document is seen, e.g. to build a regex).
+    pub fn is_static(&self) -> bool {
+        self.parts
+            .iter()
+            .all(|p| matches!(p, Part::Literal(_) | Part::Param(_)))
+    }
+
+    /// Substitute; `None` when a placeholder has nothing to stand for (a missing node, or
+    /// `{value}` of a node that is not a scalar).
+    pub fn resolve(&self, scope: &Scope<'_, '_>) -> Option<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Literal(s) => out.push_str(s),
+                Part::Value => out.push_str(scope.hit.node.as_str()?),
+                Part::Raw => out.push_str(scope.hit.raw()),
+                Part::Param(name) => out.push_str(&scope.params.get(name)?.to_template_text()),
+                Part::Root(query) => out.push_str(query.first(scope.root)?.node.as_str()?),
+                Part::Relative(query) => out.push_str(query.first(scope.hit)?.node.as_str()?),
+            }
+        }
+        Some(out)
+    }
+
+    /// Substitute what can be; a missing value shows as `?` (for messages, which must
+    /// always say something).
+    pub fn render(&self, scope: &Scope<'_, '_>) -> String {
+        self.parts
+            .iter()
+            .map(|part| {
+                let single = Template {
+                    parts: vec![part.clone()],
+                };
+                single.resolve(scope).unwrap_or_else(|| "?".to_owned())
+            })
+            .collect()
+    }
+
+    /// Resolve using params only (literals and `{param}`); for compile-time arguments.
+    pub fn resolve_static(&self, params: &BTreeMap<String, ParamValue>) -> Option<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Literal(s) => out.push_str(s),
+                Part::Param(name) => out.push_str(&params.get(name)?.to_template_text()),
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_literals_placeholders_and_escapes() {
+        let params = BTreeMap::from([("min_go".to_owned(), ParamValue::String("1.21".into()))]);
+        let t = Template::parse("go {value} < {min_go} {{x}}", &params).unwrap();
+        assert_eq!(t.resolve_static(&params), None);
+        let t = Template::parse("at least {min_go} {{x}}", &params).unwrap();
+        assert_eq!(
+            t.resolve_static(&params).as_deref(),
+            Some("at least 1.21 {x}")
+        );
+        assert!(t.is_static());
+        assert!(Template::parse("{nope}", &params)
+            .unwrap_err()
+            .contains("unknown placeholder"));
+        assert!(Template::parse("{value", &params).is_err());
+        assert!(Template::parse("a } b", &params).is_err());
+        assert!(Template::parse("{/go}", &params).is_ok());
+        assert!(Template::parse("{.module..go}", &params).is_err());
+    }
+}

@@ -1,0 +1,163 @@
+//! Finding the files to check: walk the given paths, honour .gitignore and the config's
+//! excludes, and keep the files whose name says what they are.
+
+use std::path::{Path, PathBuf};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+use crate::diag::config::Config;
+use crate::document::Target;
+
+/// A file to check.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileEntry {
+    /// The path as shown: relative to the working folder when under it, `/`-separated.
+    pub display: String,
+    pub path: PathBuf,
+    pub target: Target,
+}
+
+/// A path that could not be walked: reported as a diagnostic, the run goes on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkError {
+    pub display: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<FileEntry>,
+    pub errors: Vec<WalkError>,
+}
+
+/// Walk `paths`; a file named explicitly is checked whatever the excludes say, as long
+/// as gopolicy knows its kind. Paths are shown relative to `base`.
+pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
+    let cwd = base;
+    let excludes = build_excludes(config);
+    let mut out = Discovered::default();
+    for path in paths {
+        let display = display_path(path, cwd);
+        let metadata = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                out.errors.push(WalkError {
+                    display,
+                    message: io_message(&e),
+                });
+                continue;
+            }
+        };
+        if !metadata.is_dir() {
+            if let Some(target) = target_of(path) {
+                out.files.push(FileEntry {
+                    display,
+                    path: path.clone(),
+                    target,
+                });
+            }
+            continue;
+        }
+        walk_dir(path, cwd, config, &excludes, &mut out);
+    }
+    out.files.sort();
+    out.files.dedup();
+    out
+}
+
+fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: &mut Discovered) {
+    let root = config.root.clone();
+    let excludes = excludes.clone();
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .parents(true)
+        .git_global(false)
+        .require_git(false)
+        .filter_entry(move |entry| {
+            let path =
+                std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            match path.strip_prefix(&root) {
+                Ok(rel) if !rel.as_os_str().is_empty() => !excludes
+                    .matched_path_or_any_parents(rel, is_dir)
+                    .is_ignore(),
+                _ => true,
+            }
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    if let Some(target) = target_of(entry.path()) {
+                        out.files.push(FileEntry {
+                            display: display_path(entry.path(), cwd),
+                            path: entry.into_path(),
+                            target,
+                        });
+                    }
+                }
+            }
+            Err(error) => out.errors.push(walk_error(&error, cwd)),
+        }
+    }
+}
+
+fn walk_error(error: &ignore::Error, cwd: &Path) -> WalkError {
+    // The ignore crate wraps the failing path around the io error.
+    fn find(error: &ignore::Error) -> (Option<&Path>, String) {
+        match error {
+            ignore::Error::WithPath { path, err } => (Some(path), find(err).1),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                find(err)
+            }
+            ignore::Error::Io(e) => (None, io_message(e)),
+            other => (None, other.to_string()),
+        }
+    }
+    let (path, message) = find(error);
+    WalkError {
+        display: path.map(|p| display_path(p, cwd)).unwrap_or_default(),
+        message,
+    }
+}
+
+/// Which kind of file this is, from its name.
+pub fn target_of(path: &Path) -> Option<Target> {
+    Target::of_file_name(path.file_name()?.to_str()?)
+}
+
+fn build_excludes(config: &Config) -> Gitignore {
+    let mut builder = GitignoreBuilder::new(&config.root);
+    for pattern in &config.exclude {
+        // Patterns were validated when the config was read; a bad one matches nothing.
+        let _ = builder.add_line(None, pattern);
+    }
+    builder.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+/// `path` relative to `cwd` when under it, with `/` separators.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let shown = match absolute.strip_prefix(cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => path.to_path_buf(),
+    };
+    let text = shown.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}
+
+/// An io error in words, without Rust's `(os error N)` suffix.
+pub fn io_message(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            }
+        }
+    }
+}

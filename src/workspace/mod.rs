@@ -1,0 +1,8 @@
+//! The repository side of a run: which files to check, and reading them into documents.
+//! This and `facts/` are the only modules that touch the file system.
+
+pub mod discover;
+pub mod load;
+
+pub use discover::{discover, Discovered, FileEntry, WalkError};
+pub use load::{load, FileProblem, Loaded, ProblemKind};
