@@ -83,6 +83,9 @@ pub enum Origin {
     CommandLine,
 }
 
+/// Param values by name, each with where it was set.
+pub type ParamOverrides = BTreeMap<String, (ParamValue, Origin)>;
+
 /// The settings of a run, from the config file (if any) and the command line.
 #[derive(Debug, Default)]
 pub struct Config {
@@ -92,7 +95,7 @@ pub struct Config {
     pub select: Option<Vec<Selector>>,
     pub ignore: Vec<Selector>,
     pub severity: Vec<(Selector, Severity)>,
-    pub params: Vec<(Selector, BTreeMap<String, (ParamValue, Origin)>)>,
+    pub params: Vec<(Selector, ParamOverrides)>,
     pub rule_packs: Vec<PathBuf>,
     pub exclude: Vec<String>,
     pub per_file_ignores: Vec<(String, Origin, Vec<Selector>)>,

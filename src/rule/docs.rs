@@ -52,8 +52,13 @@ pub fn markdown(source: &RuleSource) -> String {
                 format!("Reported ({}):", reported.join(", "))
             };
             out.push_str(&format!("{verdict}\n\n"));
+            // A case's `text` is written as the target's file (go.mod for engine rules).
+            let file_name = match spec.target {
+                RuleTarget::File(t) => t.name(),
+                RuleTarget::Any(_) => "go.mod",
+            };
             let files: Vec<(String, &String)> = match &test.text {
-                Some(text) => vec![(target.to_owned(), text)],
+                Some(text) => vec![(file_name.to_owned(), text)],
                 None => test.files.iter().map(|(k, v)| (k.clone(), v)).collect(),
             };
             for (name, text) in files {

@@ -112,7 +112,7 @@ impl RuleSource {
         }
         for test in &spec.test {
             let t = test.get_ref();
-            if t.text.is_some() == !t.files.is_empty() {
+            if t.text.is_some() != t.files.is_empty() {
                 return fail(test.span(), "a [[test]] has either `text` or `files`");
             }
         }

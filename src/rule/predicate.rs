@@ -70,16 +70,7 @@ impl Predicate {
             Query::parse(s.get_ref()).map_err(|e| err(s.span(), format!("invalid path: {e}")))
         };
         let regex = |s: &Spanned<String>| -> Result<Regex, CompileError> {
-            let pattern = Template::parse(s.get_ref(), params)
-                .ok()
-                .and_then(|t| t.resolve_static(params))
-                .ok_or_else(|| {
-                    err(
-                        s.span(),
-                        "a regex may use params only ({name}), not node values",
-                    )
-                })?;
-            regex::RegexBuilder::new(&pattern)
+            regex::RegexBuilder::new(&substitute_params(s.get_ref(), params))
                 .size_limit(1 << 20)
                 .build()
                 .map_err(|e| err(s.span(), format!("invalid regex: {e}")))
@@ -221,4 +212,43 @@ fn go_compare(a: &str, b: &str) -> Option<std::cmp::Ordering> {
         goversion::strip_go_prefix(a)?,
         goversion::strip_go_prefix(b)?,
     ))
+}
+
+/// A regex pattern with each `{param}` naming a declared param replaced by its value;
+/// every other brace is the regex's own (`[0-9]{2,}`).
+fn substitute_params(pattern: &str, params: &BTreeMap<String, ParamValue>) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name = after.find('}').map(|close| &after[..close]);
+        match name.and_then(|n| params.get(n).map(|v| (n, v))) {
+            Some((name, value)) => {
+                out.push_str(&value.to_template_text());
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regexes_take_params_and_keep_their_own_braces() {
+        let params = BTreeMap::from([("proxy".to_owned(), ParamValue::String("corp".into()))]);
+        assert_eq!(
+            substitute_params("^{proxy}[0-9]{2,}$", &params),
+            "^corp[0-9]{2,}$"
+        );
+        assert_eq!(substitute_params("a{unknown}b{", &params), "a{unknown}b{");
+    }
 }
