@@ -35,7 +35,8 @@ pub struct RuleSource {
 #[derive(Debug)]
 pub struct Check {
     pub select: Query,
-    pub assert: Predicate,
+    /// `None`: every selected node is reported.
+    pub assert: Option<Predicate>,
     pub at: Option<Query>,
     pub message: Option<Template>,
 }
@@ -189,7 +190,11 @@ impl RuleSource {
             };
             checks.push(Check {
                 select: query(&check.select)?,
-                assert: Predicate::compile(&check.assert, &params)
+                assert: check
+                    .assert
+                    .as_ref()
+                    .map(|a| Predicate::compile(a, &params))
+                    .transpose()
                     .map_err(|e| located(e.span, e.message))?,
                 at: check.at.as_ref().map(query).transpose()?,
                 message: check

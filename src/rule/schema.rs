@@ -110,7 +110,9 @@ impl ParamValue {
 #[serde(deny_unknown_fields)]
 pub struct CheckSpec {
     pub select: Spanned<String>,
-    pub assert: Spanned<PredicateSpec>,
+    /// Without `assert`, every selected node is reported.
+    #[serde(default)]
+    pub assert: Option<Spanned<PredicateSpec>>,
     #[serde(default)]
     pub at: Option<Spanned<String>>,
     #[serde(default)]

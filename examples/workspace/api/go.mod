@@ -1,0 +1,3 @@
+module example.com/workspace/api
+
+go 1.23.0
