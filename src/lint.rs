@@ -53,7 +53,7 @@ pub struct RuleSet {
 impl RuleSet {
     /// Load the built-in rules and the packs, then apply the config and command line.
     pub fn load(config: &Config, overrides: &Overrides) -> Result<RuleSet, Error> {
-        let mut sources = registry::builtin()?;
+        let mut sources = registry::builtin_for_checking()?;
         for pack in config.rule_packs.iter().chain(&overrides.extra_packs) {
             sources.extend(registry::load_pack(pack)?);
         }
@@ -96,10 +96,12 @@ impl RuleSet {
 
         // Params and severities, by rule.
         let mut params: Vec<BTreeMap<String, ParamValue>> = vec![BTreeMap::new(); sources.len()];
+        let mut param_origins: Vec<BTreeMap<String, Origin>> = vec![BTreeMap::new(); sources.len()];
         for (selector, values) in &config.params {
             for i in matching(selector)? {
-                for (name, (value, _)) in values {
+                for (name, (value, origin)) in values {
                     params[i].insert(name.clone(), value.clone());
+                    param_origins[i].insert(name.clone(), origin.clone());
                 }
             }
         }
@@ -111,13 +113,10 @@ impl RuleSet {
         }
         let mut rules = Vec::with_capacity(sources.len());
         for (i, source) in sources.iter().enumerate() {
-            let resolved = source.params_with(&params[i]).map_err(|message| {
-                let origin = config
-                    .params
-                    .iter()
-                    .flat_map(|(_, v)| v.values())
-                    .map(|(_, o)| o.clone())
-                    .next()
+            let resolved = source.params_with(&params[i]).map_err(|(name, message)| {
+                let origin = param_origins[i]
+                    .get(&name)
+                    .cloned()
                     .unwrap_or(Origin::CommandLine);
                 config.error(&origin, message)
             })?;

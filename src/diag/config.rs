@@ -53,7 +53,7 @@ struct ConfigSpec {
     #[serde(default)]
     rules: Vec<Spanned<String>>,
     #[serde(default)]
-    exclude: Vec<String>,
+    exclude: Vec<Spanned<String>>,
     default_excludes: Option<bool>,
     #[serde(default)]
     per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
@@ -138,16 +138,19 @@ impl Config {
 
     /// Read one config file.
     pub fn load(path: &Path) -> Result<Config, Error> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: shown.clone(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Usage(format!(
+                "cannot read config file {}: {}",
+                path.display(),
+                crate::workspace::discover::io_message(&e)
+            ))
         })?;
         Config::parse(path, &text)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, Error> {
-        let shown = path.display().to_string();
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let shown = crate::workspace::discover::display_path(path, &cwd);
         let text: Arc<str> = Arc::from(text);
         let spec: ConfigSpec =
             toml::from_str(&text).map_err(|e| SourceError::from_toml(&shown, &text, &e))?;
@@ -163,7 +166,30 @@ impl Config {
         if spec.default_excludes == Some(false) {
             config.exclude.clear();
         }
-        config.exclude.extend(spec.exclude);
+        for pattern in &spec.exclude {
+            // Checked here so a typo is reported at its line rather than matching nothing.
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(&root);
+            // gitignore reads an unclosed `[` literally; a config typo deserves an error.
+            let glob = pattern.get_ref().trim_start_matches('!').trim_matches('/');
+            let checked = match builder.add_line(None, pattern.get_ref()) {
+                Ok(builder) => builder.build().map(drop).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+            .and_then(|()| {
+                globset::Glob::new(glob)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            });
+            checked.map_err(|e| {
+                SourceError::new(
+                    &shown,
+                    &text,
+                    Some(pattern.span()),
+                    format!("invalid exclude pattern: {e}"),
+                )
+            })?;
+            config.exclude.push(pattern.get_ref().clone());
+        }
         config.select = spec.select.map(|v| v.iter().map(selector).collect());
         config.ignore = spec.ignore.iter().map(selector).collect();
         config.severity = spec
@@ -214,7 +240,10 @@ impl Config {
     pub fn error(&self, origin: &Origin, message: impl Into<String>) -> Error {
         match (origin, &self.file) {
             (Origin::Config(span), Some((path, text))) => Error::Source(SourceError::new(
-                &path.display().to_string(),
+                &crate::workspace::discover::display_path(
+                    path,
+                    &std::env::current_dir().unwrap_or_default(),
+                ),
                 text,
                 Some(span.clone()),
                 message,

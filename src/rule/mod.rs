@@ -136,11 +136,11 @@ impl RuleSource {
     }
 
     /// The params with `overrides` applied; an override must name a declared param and
-    /// have the default's type.
+    /// have the default's type. The error names the override at fault.
     pub fn params_with(
         &self,
         overrides: &BTreeMap<String, ParamValue>,
-    ) -> Result<BTreeMap<String, ParamValue>, String> {
+    ) -> Result<BTreeMap<String, ParamValue>, (String, String)> {
         let mut params: BTreeMap<String, ParamValue> = self
             .spec
             .params
@@ -150,22 +150,28 @@ impl RuleSource {
         for (name, value) in overrides {
             let Some(default) = params.get(name) else {
                 let known: Vec<&str> = params.keys().map(String::as_str).collect();
-                return Err(format!(
-                    "rule {} has no param `{name}` (its params: {})",
-                    self.id(),
-                    if known.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        known.join(", ")
-                    }
+                return Err((
+                    name.clone(),
+                    format!(
+                        "rule {} has no param `{name}` (its params: {})",
+                        self.id(),
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
                 ));
             };
             if default.kind() != value.kind() {
-                return Err(format!(
-                    "param `{name}` of rule {} is a {}, not a {}",
-                    self.id(),
-                    default.kind(),
-                    value.kind()
+                return Err((
+                    name.clone(),
+                    format!(
+                        "param `{name}` of rule {} is {}, not {}",
+                        self.id(),
+                        default.kind(),
+                        value.kind()
+                    ),
                 ));
             }
             params.insert(name.clone(), value.clone());

@@ -65,6 +65,8 @@ pub struct RuleSpec {
     #[serde(default)]
     pub help: Option<String>,
     pub references: Spanned<Vec<String>>,
+    /// Markdown with the headings of docs/rule-format.md; required of built-in rules.
+    #[serde(default)]
     pub docs: String,
     #[serde(default)]
     pub params: BTreeMap<String, Spanned<ParamValue>>,
@@ -98,10 +100,10 @@ impl ParamValue {
     }
     pub fn kind(&self) -> &'static str {
         match self {
-            ParamValue::String(_) => "string",
-            ParamValue::Integer(_) => "integer",
-            ParamValue::Bool(_) => "boolean",
-            ParamValue::List(_) => "list of strings",
+            ParamValue::String(_) => "a string",
+            ParamValue::Integer(_) => "an integer",
+            ParamValue::Bool(_) => "a boolean",
+            ParamValue::List(_) => "a list of strings",
         }
     }
 }

@@ -67,6 +67,7 @@ pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
 
 fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: &mut Discovered) {
     let root = config.root.clone();
+    let walk_root = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let excludes = excludes.clone();
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
@@ -77,7 +78,12 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
             let path =
                 std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            match path.strip_prefix(&root) {
+            // Patterns are relative to the config's folder; for a tree outside it (a
+            // config given with --config elsewhere), relative to the folder walked.
+            match path
+                .strip_prefix(&root)
+                .or_else(|_| path.strip_prefix(&walk_root))
+            {
                 Ok(rel) if !rel.as_os_str().is_empty() => !excludes
                     .matched_path_or_any_parents(rel, is_dir)
                     .is_ignore(),
@@ -130,7 +136,7 @@ pub fn target_of(path: &Path) -> Option<Target> {
 fn build_excludes(config: &Config) -> Gitignore {
     let mut builder = GitignoreBuilder::new(&config.root);
     for pattern in &config.exclude {
-        // Patterns were validated when the config was read; a bad one matches nothing.
+        // Patterns from a config file were checked when it was read.
         let _ = builder.add_line(None, pattern);
     }
     builder.build().unwrap_or_else(|_| Gitignore::empty())
