@@ -165,13 +165,30 @@ impl Target {
         }
     }
 
-    /// Which target a file is, from its name alone.
+    /// Which target a file found by walking is, from its name: `go.mod` and `go.work`,
+    /// and names ending so (`a.go.mod`, `want_go.work`), the variants Go's own tests use.
     pub fn of_file_name(name: &str) -> Option<Target> {
-        match name {
-            "go.mod" => Some(Target::GoMod),
-            "go.work" => Some(Target::GoWork),
-            _ => None,
+        if name.ends_with("go.mod") {
+            Some(Target::GoMod)
+        } else if name.ends_with("go.work") {
+            Some(Target::GoWork)
+        } else {
+            None
         }
+    }
+
+    /// Which target a file named on the command line is: also any `*.mod` (as `go
+    /// -modfile` takes) and any `*.work` (as GOWORK names).
+    pub fn of_named_file(name: &str) -> Option<Target> {
+        Target::of_file_name(name).or_else(|| {
+            if name.ends_with(".mod") {
+                Some(Target::GoMod)
+            } else if name.ends_with(".work") {
+                Some(Target::GoWork)
+            } else {
+                None
+            }
+        })
     }
 
     /// The comment marker used for inline suppressions in this kind of file.

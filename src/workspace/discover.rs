@@ -49,7 +49,8 @@ pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
             }
         };
         if !metadata.is_dir() {
-            if let Some(target) = target_of(path) {
+            let named = path.file_name().and_then(|n| n.to_str());
+            if let Some(target) = named.and_then(Target::of_named_file) {
                 out.files.push(FileEntry {
                     display,
                     path: path.clone(),
