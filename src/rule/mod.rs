@@ -12,9 +12,7 @@ pub mod schema;
 pub mod template;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
-
-use regex::Regex;
+use std::sync::Arc;
 
 use crate::error::SourceError;
 use predicate::Predicate;
@@ -62,9 +60,24 @@ pub struct Rule {
     pub builtin: bool,
 }
 
-static ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Z]{2,5}[0-9]{3}$").expect("valid"));
-static NAME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("valid"));
+/// `MOD001`: 2 to 5 capital letters, then 3 digits. (Checked by hand: a regex would be
+/// compiled at every start-up, for every rule file.)
+fn is_rule_id(id: &str) -> bool {
+    let letters = id.bytes().take_while(u8::is_ascii_uppercase).count();
+    let digits = &id.as_bytes()[letters..];
+    (2..=5).contains(&letters) && digits.len() == 3 && digits.iter().all(u8::is_ascii_digit)
+}
+
+/// `missing-go-directive`: lowercase words of letters and digits joined by single dashes,
+/// starting with a letter.
+fn is_rule_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
 
 impl RuleSource {
     /// Parse a rule file and check what the types alone cannot.
@@ -73,13 +86,13 @@ impl RuleSource {
         let spec: RuleSpec =
             toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
         let fail = |span, message: &str| Err(SourceError::new(path, &text, Some(span), message));
-        if !ID.is_match(spec.id.get_ref()) {
+        if !is_rule_id(spec.id.get_ref()) {
             return fail(
                 spec.id.span(),
                 "a rule id is 2 to 5 capital letters and 3 digits, e.g. `MOD001`",
             );
         }
-        if !NAME.is_match(spec.name.get_ref()) {
+        if !is_rule_name(spec.name.get_ref()) {
             return fail(
                 spec.name.span(),
                 "a rule name is a kebab-case slug, e.g. `missing-go-directive`",
@@ -196,12 +209,21 @@ impl RuleSource {
             };
             checks.push(Check {
                 select: query(&check.select)?,
-                assert: check
-                    .assert
-                    .as_ref()
-                    .map(|a| Predicate::compile(a, &params))
-                    .transpose()
-                    .map_err(|e| located(e.span, e.message))?,
+                assert: match &check.assert {
+                    Some(spec) => {
+                        let predicate = Predicate::compile(spec, &params)
+                            .map_err(|e| located(e.span, e.message))?;
+                        // A user's regex is checked now, to be reported at its line;
+                        // built-ins are tested, and compile theirs when first used.
+                        if !self.builtin {
+                            predicate
+                                .check_regexes()
+                                .map_err(|e| located(e.span, e.message))?;
+                        }
+                        Some(predicate)
+                    }
+                    None => None,
+                },
                 at: check.at.as_ref().map(query).transpose()?,
                 message: check
                     .message
@@ -230,5 +252,34 @@ impl RuleSource {
             builtin: self.builtin,
             params,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_names_have_one_shape() {
+        for good in ["MOD001", "GHA123", "ABCDE999"] {
+            assert!(is_rule_id(good), "{good}");
+        }
+        for bad in [
+            "M001",
+            "ABCDEF001",
+            "MOD01",
+            "MOD0001",
+            "mod001",
+            "MOD00x",
+            "",
+        ] {
+            assert!(!is_rule_id(bad), "{bad}");
+        }
+        for good in ["missing-go-directive", "go1-line", "x"] {
+            assert!(is_rule_name(good), "{good}");
+        }
+        for bad in ["Missing", "a--b", "-a", "a-", "1a", "a_b", ""] {
+            assert!(!is_rule_name(bad), "{bad}");
+        }
     }
 }

@@ -5,6 +5,8 @@
 //! *hold*: a rule reports only what it can show is wrong.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use toml::Spanned;
@@ -26,8 +28,8 @@ pub enum Predicate {
     NotEquals(Template),
     OneOf(Vec<Template>),
     NoneOf(Vec<Template>),
-    Matches(Regex),
-    NotMatches(Regex),
+    Matches(LazyRegex),
+    NotMatches(LazyRegex),
     StartsWith(Template),
     EndsWith(Template),
     Contains(Template),
@@ -69,11 +71,12 @@ impl Predicate {
         let query = |s: &Spanned<String>| {
             Query::parse(s.get_ref()).map_err(|e| err(s.span(), format!("invalid path: {e}")))
         };
-        let regex = |s: &Spanned<String>| -> Result<Regex, CompileError> {
-            regex::RegexBuilder::new(&substitute_params(s.get_ref(), params))
-                .size_limit(1 << 20)
-                .build()
-                .map_err(|e| err(s.span(), format!("invalid regex: {e}")))
+        let regex = |s: &Spanned<String>| -> Result<LazyRegex, CompileError> {
+            Ok(LazyRegex {
+                pattern: substitute_params(s.get_ref(), params),
+                span: s.span(),
+                compiled: OnceLock::new(),
+            })
         };
 
         let mut all = Vec::new();
@@ -187,8 +190,13 @@ impl Predicate {
                 Some(v) => items.iter().all(|t| arg(t).is_none_or(|a| a != v)),
                 None => true,
             },
-            Predicate::Matches(re) => value.is_none_or(|v| re.is_match(v)),
-            Predicate::NotMatches(re) => value.is_none_or(|v| !re.is_match(v)),
+            // An invalid regex was reported when its rule was loaded (built-ins are tested).
+            Predicate::Matches(re) => {
+                value.is_none_or(|v| re.get().is_none_or(|re| re.is_match(v)))
+            }
+            Predicate::NotMatches(re) => {
+                value.is_none_or(|v| re.get().is_none_or(|re| !re.is_match(v)))
+            }
             Predicate::StartsWith(t) => scalar(t, &|v, a| v.starts_with(a)),
             Predicate::EndsWith(t) => scalar(t, &|v, a| v.ends_with(a)),
             Predicate::Contains(t) => scalar(t, &|v, a| v.contains(a)),
@@ -202,6 +210,48 @@ impl Predicate {
                 scalar(t, &|v, a| go_compare(v, a).is_none_or(|o| o.is_le()))
             }
             Predicate::Unique => value.is_none_or(|v| seen.insert(v.to_owned())),
+        }
+    }
+}
+
+/// A regex compiled on first use: a run pays only for the regexes its files reach, which
+/// matters in a pre-commit hook that starts for every commit.
+#[derive(Clone, Debug)]
+pub struct LazyRegex {
+    pattern: String,
+    /// Where the pattern is in its rule file.
+    span: Range<usize>,
+    compiled: OnceLock<Result<Regex, String>>,
+}
+
+impl LazyRegex {
+    fn compiled(&self) -> &Result<Regex, String> {
+        self.compiled.get_or_init(|| {
+            regex::RegexBuilder::new(&self.pattern)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| format!("invalid regex: {e}"))
+        })
+    }
+
+    fn get(&self) -> Option<&Regex> {
+        self.compiled().as_ref().ok()
+    }
+}
+
+impl Predicate {
+    /// Compile every regex now and report the first that fails, with its span.
+    pub fn check_regexes(&self) -> Result<(), CompileError> {
+        match self {
+            Predicate::Matches(re) | Predicate::NotMatches(re) => match re.compiled() {
+                Ok(_) => Ok(()),
+                Err(message) => Err(err(re.span.clone(), message.clone())),
+            },
+            Predicate::All(items) | Predicate::Any(items) => {
+                items.iter().try_for_each(Predicate::check_regexes)
+            }
+            Predicate::Not(inner) | Predicate::On(_, inner) => inner.check_regexes(),
+            _ => Ok(()),
         }
     }
 }
