@@ -29,7 +29,12 @@ impl std::error::Error for Shown<'_> {}
 
 impl miette::Diagnostic for Shown<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(format!("{}({})", self.d.id, self.d.name)))
+        Some(Box::new(format!(
+            "{}[{}] {}",
+            self.d.severity.name(),
+            self.d.id,
+            self.d.name
+        )))
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.d.severity {
