@@ -58,7 +58,7 @@ fn run_case(
         .unwrap_or_else(|_| dir.path().to_path_buf());
     let files: BTreeMap<String, String> = match (&case.text, source.spec.target) {
         (Some(text), RuleTarget::File(target)) => {
-            BTreeMap::from([(target.name().to_owned(), text.clone())])
+            BTreeMap::from([(target.example_file().to_owned(), text.clone())])
         }
         (Some(text), RuleTarget::Any(_)) => BTreeMap::from([("go.mod".to_owned(), text.clone())]),
         (None, _) => case.files.clone(),

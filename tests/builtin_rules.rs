@@ -71,7 +71,9 @@ fn every_builtin_rule_is_documented_sourced_and_tested() {
 fn builtin_rules_compile_with_their_default_params() {
     for s in registry::builtin().unwrap() {
         let params = s.params_with(&BTreeMap::new()).unwrap();
-        let rule = s.compile(params).unwrap_or_else(|e| panic!("{}: {e:?}", s.path));
+        let rule = s
+            .compile(params)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", s.path));
         // Built-ins compile their regexes lazily; every one must compile.
         for check in &rule.checks {
             if let Some(Err(e)) = check.assert.as_ref().map(|a| a.check_regexes()) {

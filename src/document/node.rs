@@ -39,8 +39,12 @@ pub enum ScalarStyle {
     Plain,
     /// `"..."` with escapes.
     DoubleQuoted,
-    /// `'...'` (YAML) .
+    /// `'...'` (YAML).
     SingleQuoted,
+    /// A YAML literal block scalar, `|`.
+    Literal,
+    /// A YAML folded block scalar, `>`.
+    Folded,
     /// A Go raw string in backquotes.
     Backquoted,
     /// Not written in the source: a value the parser derived (e.g. `indirect = true`).
@@ -53,6 +57,8 @@ impl ScalarStyle {
             ScalarStyle::Plain => "plain",
             ScalarStyle::DoubleQuoted => "double-quoted",
             ScalarStyle::SingleQuoted => "single-quoted",
+            ScalarStyle::Literal => "literal",
+            ScalarStyle::Folded => "folded",
             ScalarStyle::Backquoted => "backquoted",
             ScalarStyle::Derived => "derived",
         }
@@ -153,15 +159,39 @@ pub enum Target {
     GoMod,
     #[serde(rename = "go.work")]
     GoWork,
+    /// `.github/workflows/*.yml`
+    #[serde(rename = "github-workflow")]
+    GithubWorkflow,
+    /// `action.yml` of a (composite, JavaScript or Docker) action.
+    #[serde(rename = "github-action")]
+    GithubAction,
+    #[serde(rename = "azure-pipelines")]
+    AzurePipelines,
+    #[serde(rename = "gitlab-ci")]
+    GitlabCi,
 }
 
 impl Target {
-    pub const ALL: [Target; 2] = [Target::GoMod, Target::GoWork];
-
     pub fn name(self) -> &'static str {
         match self {
             Target::GoMod => "go.mod",
             Target::GoWork => "go.work",
+            Target::GithubWorkflow => "github-workflow",
+            Target::GithubAction => "github-action",
+            Target::AzurePipelines => "azure-pipelines",
+            Target::GitlabCi => "gitlab-ci",
+        }
+    }
+
+    /// The file name a rule test's `text` is written to.
+    pub fn example_file(self) -> &'static str {
+        match self {
+            Target::GoMod => "go.mod",
+            Target::GoWork => "go.work",
+            Target::GithubWorkflow => ".github/workflows/ci.yml",
+            Target::GithubAction => "action.yml",
+            Target::AzurePipelines => "azure-pipelines.yml",
+            Target::GitlabCi => ".gitlab-ci.yml",
         }
     }
 
@@ -195,6 +225,10 @@ impl Target {
     pub fn comment_marker(self) -> &'static str {
         match self {
             Target::GoMod | Target::GoWork => "//",
+            Target::GithubWorkflow
+            | Target::GithubAction
+            | Target::AzurePipelines
+            | Target::GitlabCi => "#",
         }
     }
 }

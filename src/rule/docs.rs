@@ -54,7 +54,7 @@ pub fn markdown(source: &RuleSource) -> String {
             out.push_str(&format!("{verdict}\n\n"));
             // A case's `text` is written as the target's file (go.mod for engine rules).
             let file_name = match spec.target {
-                RuleTarget::File(t) => t.name(),
+                RuleTarget::File(t) => t.example_file(),
                 RuleTarget::Any(_) => "go.mod",
             };
             let files: Vec<(String, &String)> = match &test.text {

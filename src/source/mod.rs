@@ -2,6 +2,7 @@
 //! tree) and never fails: syntax errors are recorded on the document.
 
 pub mod gomod;
+pub mod yaml;
 
 use crate::document::{Document, SourceText, Target};
 
@@ -9,5 +10,9 @@ use crate::document::{Document, SourceText, Target};
 pub fn parse(source: SourceText, target: Target) -> Document {
     match target {
         Target::GoMod | Target::GoWork => gomod::parse(source, target),
+        Target::GithubWorkflow
+        | Target::GithubAction
+        | Target::AzurePipelines
+        | Target::GitlabCi => yaml::parse(source, target),
     }
 }

@@ -113,7 +113,8 @@ impl<'a> Builder<'a> {
                     | "tool"
                     | "ignore"
             ),
-            Target::GoWork => matches!(verb, "godebug" | "use" | "replace"),
+            // Only go.work reaches here otherwise (see `source::parse`).
+            _ => matches!(verb, "godebug" | "use" | "replace"),
         }
     }
 
@@ -133,7 +134,8 @@ impl<'a> Builder<'a> {
                     | "tool"
                     | "ignore"
             ),
-            Target::GoWork => matches!(verb, "go" | "toolchain" | "godebug" | "use" | "replace"),
+            // Only go.work reaches here otherwise (see `source::parse`).
+            _ => matches!(verb, "go" | "toolchain" | "godebug" | "use" | "replace"),
         };
         let result = if !known {
             Err(format!("unknown directive: {verb}"))
