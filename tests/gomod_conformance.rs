@@ -209,6 +209,7 @@ fn run_go(bytes: &[u8], target: Target) -> (bool, String) {
     match target {
         Target::GoMod => cmd.args(["mod", "edit", "-json"]).env("GOWORK", "off"),
         Target::GoWork => cmd.args(["work", "edit", "-json"]).env("GOWORK", &file),
+        other => unreachable!("not a go.mod or go.work: {other:?}"),
     };
     let out = cmd.output().expect("run go");
     let dirs = [dir.display().to_string(), tmp.path().display().to_string()];
