@@ -53,7 +53,7 @@ fn main() {
                 ),
                 *target,
             );
-            diagnostics += rules.lint_document(&doc).len();
+            diagnostics += rules.lint_document(&doc, &gopolicy::rule::NoFiles).len();
         }
         diagnostics
     };

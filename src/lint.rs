@@ -11,10 +11,10 @@ use rayon::prelude::*;
 use crate::diag::config::{selects, Config, Origin, Selector};
 use crate::diag::suppression::{self, Date};
 use crate::diag::{self, Diagnostic};
-use crate::document::{Document, Span};
+use crate::document::{Document, Entry, Node, Span};
 use crate::error::Error;
-use crate::rule::schema::{ParamValue, Severity};
-use crate::rule::{registry, Rule, RuleSource};
+use crate::rule::schema::{ParamValue, RuleTarget, Severity};
+use crate::rule::{registry, Repository, Rule, RuleSource};
 use crate::workspace::{FileProblem, ProblemKind, WalkError};
 
 /// The engine's own rules (rules/core/): reported by the pipeline, not by checks.
@@ -209,10 +209,11 @@ impl RuleSet {
         documents: &[Arc<Document>],
         problems: &[FileProblem],
         walk_errors: &[WalkError],
+        repo: &dyn Repository,
     ) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = documents
             .par_iter()
-            .flat_map_iter(|doc| self.lint_document(doc))
+            .flat_map_iter(|doc| self.lint_document(doc, repo))
             .collect();
         for problem in problems {
             let id = match problem.kind {
@@ -272,7 +273,7 @@ impl RuleSet {
     }
 
     /// Every diagnostic for one document, suppressions applied.
-    pub fn lint_document(&self, doc: &Document) -> Vec<Diagnostic> {
+    pub fn lint_document(&self, doc: &Document, repo: &dyn Repository) -> Vec<Diagnostic> {
         let mut found: Vec<Diagnostic> = Vec::new();
         for error in &doc.errors {
             found.extend(self.engine_diagnostic(
@@ -284,13 +285,29 @@ impl RuleSet {
         }
         // Rules judge files Go itself accepts; a file with syntax errors gets only those.
         if doc.errors.is_empty() {
-            for (rule, _) in self
-                .rules
-                .iter()
-                .zip(&self.enabled)
-                .filter(|(r, &on)| on && r.applies_to(doc))
-            {
-                found.extend(rule.evaluate(doc).into_iter().map(|d| self.decorate(d)));
+            let enabled = || {
+                self.rules
+                    .iter()
+                    .zip(&self.enabled)
+                    .filter(|(_, &on)| on)
+                    .map(|(r, _)| r)
+            };
+            for rule in enabled().filter(|r| r.applies_to(doc)) {
+                found.extend(
+                    rule.evaluate(doc, repo)
+                        .into_iter()
+                        .map(|d| self.decorate(d)),
+                );
+            }
+            let env_rules: Vec<&Rule> = enabled().filter(|r| r.target == RuleTarget::Env).collect();
+            if let Some(view) = env_view(doc, &env_rules) {
+                for rule in env_rules {
+                    found.extend(
+                        rule.evaluate_on(doc, &view, repo)
+                            .into_iter()
+                            .map(|d| self.decorate(d)),
+                    );
+                }
             }
         }
         self.drop_per_file_ignores(doc, &mut found);
@@ -373,4 +390,25 @@ impl RuleSet {
         }
         out
     }
+}
+
+/// The document's environment assignments as a tree `{env: [...]}`, when there are env
+/// rules to run and assignments to run them on.
+fn env_view(doc: &Document, env_rules: &[&Rule]) -> Option<Node> {
+    if env_rules.is_empty() {
+        return None;
+    }
+    let assignments = crate::source::env::assignments(doc);
+    if assignments.is_empty() {
+        return None;
+    }
+    let span = doc.root.span;
+    Some(Node::map(
+        span,
+        vec![Entry {
+            key: "env".to_owned(),
+            key_span: span,
+            value: Node::list(span, assignments),
+        }],
+    ))
 }

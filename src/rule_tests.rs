@@ -60,7 +60,9 @@ fn run_case(
         (Some(text), RuleTarget::File(target)) => {
             BTreeMap::from([(target.example_file().to_owned(), text.clone())])
         }
-        (Some(text), RuleTarget::Any(_)) => BTreeMap::from([("go.mod".to_owned(), text.clone())]),
+        (Some(text), RuleTarget::Any | RuleTarget::Env) => {
+            BTreeMap::from([("go.mod".to_owned(), text.clone())])
+        }
         (None, _) => case.files.clone(),
     };
     for (name, text) in &files {
@@ -96,7 +98,13 @@ fn run_case(
 
     let discovered = workspace::discover(std::slice::from_ref(&root), &config, &root);
     let loaded = workspace::load(&discovered.files, config.max_file_size, &root);
-    let got = rules.lint(&loaded.documents, &loaded.problems, &discovered.errors);
+    let repo = workspace::Repo::new(&root);
+    let got = rules.lint(
+        &loaded.documents,
+        &loaded.problems,
+        &discovered.errors,
+        &repo,
+    );
     Ok(compare(&case.expect, got))
 }
 

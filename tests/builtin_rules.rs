@@ -60,7 +60,8 @@ fn every_builtin_rule_is_documented_sourced_and_tested() {
                 s.path
             ));
         }
-        if matches!(s.spec.target, RuleTarget::File(_)) && s.spec.check.is_empty() {
+        if matches!(s.spec.target, RuleTarget::File(_) | RuleTarget::Env) && s.spec.check.is_empty()
+        {
             problems.push(format!("{}: no [[check]]", s.path));
         }
     }

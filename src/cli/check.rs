@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::{fail_on, use_color, Cli, Selection, EXIT_FINDINGS};
 use crate::diag::config::FailOn;
+use crate::document::Target;
 use crate::error::Error;
 use crate::lint::RuleSet;
 use crate::report::{self, Format, Report};
@@ -20,6 +21,10 @@ pub struct Args {
     /// Exit 1 when a diagnostic of this severity or above is reported.
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Read every file found as this kind, whatever its path (walking picks files with
+    /// that kind's extension): e.g. `--as github-workflow ci-templates/`.
+    #[arg(long = "as", value_name = "KIND", value_parser = parse_target)]
+    assume: Option<Target>,
     /// Print nothing but the diagnostics (no summary line).
     #[arg(short, long)]
     quiet: bool,
@@ -28,12 +33,19 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
-    let config = cli.config(&args.paths[0])?;
+    let mut config = cli.config(&args.paths[0])?;
+    config.assume = args.assume;
     let rules = RuleSet::load(&config, &args.selection.overrides())?;
     let base = std::env::current_dir().unwrap_or_default();
     let discovered = workspace::discover(&args.paths, &config, &base);
     let loaded = workspace::load(&discovered.files, config.max_file_size, &base);
-    let diagnostics = rules.lint(&loaded.documents, &loaded.problems, &discovered.errors);
+    let repo = workspace::Repo::new(&base);
+    let diagnostics = rules.lint(
+        &loaded.documents,
+        &loaded.problems,
+        &discovered.errors,
+        &repo,
+    );
     let threshold = fail_on(args.fail_on, &config);
     let failed = diagnostics.iter().any(|d| threshold.fails(d.severity));
     let report = Report {
@@ -54,4 +66,14 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
     }
     print!("{text}");
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+fn parse_target(name: &str) -> Result<Target, String> {
+    Target::ALL
+        .into_iter()
+        .find(|t| t.name() == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
+            format!("expected one of: {}", names.join(", "))
+        })
 }

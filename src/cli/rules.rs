@@ -22,10 +22,7 @@ enum ListFormat {
 pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     let config = cli.config(std::path::Path::new("."))?;
     let rules = RuleSet::load(&config, &args.selection.overrides())?;
-    let target = |t: RuleTarget| match t {
-        RuleTarget::File(t) => t.name(),
-        RuleTarget::Any(_) => "any",
-    };
+    let target = RuleTarget::name;
     match args.format {
         ListFormat::Json => {
             let list: Vec<serde_json::Value> = rules

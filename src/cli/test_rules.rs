@@ -18,7 +18,7 @@ pub fn run(args: &Args, _cli: &Cli) -> Result<u8, Error> {
     let builtin = registry::builtin()?;
     let core: Vec<_> = builtin
         .iter()
-        .filter(|s| matches!(s.spec.target, RuleTarget::Any(_)))
+        .filter(|s| matches!(s.spec.target, RuleTarget::Any))
         .map(|s| crate::rule::RuleSource::parse(&s.path, &s.text, true))
         .collect::<Result<_, _>>()?;
     let sources = match &args.dir {

@@ -102,6 +102,8 @@ pub struct Config {
     pub max_file_size: u64,
     pub fail_on: Option<FailOn>,
     pub docs_url: Option<String>,
+    /// Treat every file found as this kind (`check --as`), whatever its path.
+    pub assume: Option<crate::document::Target>,
 }
 
 impl Config {

@@ -172,6 +172,15 @@ pub enum Target {
 }
 
 impl Target {
+    pub const ALL: [Target; 6] = [
+        Target::GoMod,
+        Target::GoWork,
+        Target::GithubWorkflow,
+        Target::GithubAction,
+        Target::AzurePipelines,
+        Target::GitlabCi,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Target::GoMod => "go.mod",
@@ -195,22 +204,53 @@ impl Target {
         }
     }
 
-    /// Which target a file found by walking is, from its name: `go.mod` and `go.work`,
-    /// and names ending so (`a.go.mod`, `want_go.work`), the variants Go's own tests use.
-    pub fn of_file_name(name: &str) -> Option<Target> {
+    /// Which target a file found by walking is, from its `/`-separated path: `go.mod`
+    /// and `go.work` (and names ending so, `a.go.mod`, as Go's own tests name them), and
+    /// the CI files where GitHub, Azure Pipelines and GitLab look for them.
+    pub fn of_path(path: &str) -> Option<Target> {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+        let stem = name.trim_end_matches(".yml").trim_end_matches(".yaml");
         if name.ends_with("go.mod") {
             Some(Target::GoMod)
         } else if name.ends_with("go.work") {
             Some(Target::GoWork)
+        } else if !yaml {
+            None
+        } else if dir == ".github/workflows" || dir.ends_with("/.github/workflows") {
+            Some(Target::GithubWorkflow)
+        } else if stem == "action" {
+            Some(Target::GithubAction)
+        } else if stem.ends_with("azure-pipelines")
+            || stem.starts_with("azure-pipelines")
+            || dir
+                .split('/')
+                .any(|c| matches!(c, ".azure-pipelines" | ".pipelines" | ".azdo"))
+        {
+            Some(Target::AzurePipelines)
+        } else if stem.ends_with("gitlab-ci") || dir == ".gitlab/ci" || dir.ends_with("/.gitlab/ci")
+        {
+            Some(Target::GitlabCi)
         } else {
             None
         }
     }
 
-    /// Which target a file named on the command line is: also any `*.mod` (as `go
-    /// -modfile` takes) and any `*.work` (as GOWORK names).
-    pub fn of_named_file(name: &str) -> Option<Target> {
-        Target::of_file_name(name).or_else(|| {
+    /// Does the file name end as this kind's files do (`.mod`, `.work`, `.yml`/`.yaml`)?
+    /// Used with `--as`, where the user says what the files are.
+    pub fn has_extension_of(self, path: &str) -> bool {
+        match self {
+            Target::GoMod => path.ends_with(".mod"),
+            Target::GoWork => path.ends_with(".work"),
+            _ => path.ends_with(".yml") || path.ends_with(".yaml"),
+        }
+    }
+
+    /// Which target a file named on the command line is: as [`Target::of_path`], and
+    /// also any `*.mod` (as `go -modfile` takes) and any `*.work` (as GOWORK names).
+    pub fn of_named_file(path: &str) -> Option<Target> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        Target::of_path(path).or_else(|| {
             if name.ends_with(".mod") {
                 Some(Target::GoMod)
             } else if name.ends_with(".work") {
@@ -250,5 +290,46 @@ impl Document {
     /// The source text under a span.
     pub fn raw(&self, span: Span) -> &str {
         self.source.text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Target;
+
+    #[test]
+    fn targets_come_from_where_each_tool_looks() {
+        let cases = [
+            ("go.mod", Some(Target::GoMod)),
+            ("a/b/go.work", Some(Target::GoWork)),
+            ("x__go.mod", Some(Target::GoMod)),
+            (".github/workflows/ci.yml", Some(Target::GithubWorkflow)),
+            (
+                "sub/.github/workflows/release.yaml",
+                Some(Target::GithubWorkflow),
+            ),
+            (".github/workflows/scripts/x.yml", None),
+            ("action.yml", Some(Target::GithubAction)),
+            ("tools/setup/action.yaml", Some(Target::GithubAction)),
+            ("azure-pipelines.yml", Some(Target::AzurePipelines)),
+            (
+                "eng/azure-pipelines-release.yml",
+                Some(Target::AzurePipelines),
+            ),
+            (
+                ".pipelines/templates/unit-test.yaml",
+                Some(Target::AzurePipelines),
+            ),
+            (".gitlab-ci.yml", Some(Target::GitlabCi)),
+            (".gitlab/ci/test.gitlab-ci.yml", Some(Target::GitlabCi)),
+            (".gitlab/ci/qa.yml", Some(Target::GitlabCi)),
+            ("docker-compose.yml", None),
+            ("README.md", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(Target::of_path(path), want, "{path}");
+        }
+        assert_eq!(Target::of_named_file("alt.mod"), Some(Target::GoMod));
+        assert_eq!(Target::of_named_file("dir/ws.work"), Some(Target::GoWork));
     }
 }

@@ -8,7 +8,8 @@ pub fn markdown(source: &RuleSource) -> String {
     let spec = &source.spec;
     let target = match spec.target {
         RuleTarget::File(t) => t.name(),
-        RuleTarget::Any(_) => "any file",
+        RuleTarget::Env => "environment assignments in any file",
+        RuleTarget::Any => "any file",
     };
     let mut out = format!(
         "# {} {}\n\n{}\n\n- Severity: {}\n- Applies to: {}\n- Defined in: `{}`\n\n",
@@ -55,7 +56,7 @@ pub fn markdown(source: &RuleSource) -> String {
             // A case's `text` is written as the target's file (go.mod for engine rules).
             let file_name = match spec.target {
                 RuleTarget::File(t) => t.example_file(),
-                RuleTarget::Any(_) => "go.mod",
+                RuleTarget::Any | RuleTarget::Env => "go.mod",
             };
             let files: Vec<(String, &String)> = match &test.text {
                 Some(text) => vec![(file_name.to_owned(), text)],

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use super::query::Hit;
 use super::schema::RuleTarget;
 use super::template::Scope;
-use super::Rule;
+use super::{Repository, Rule};
 use crate::diag::Diagnostic;
-use crate::document::Document;
+use crate::document::{Document, Node};
 
 impl Rule {
     /// Does this rule look at this kind of document?
@@ -16,19 +16,30 @@ impl Rule {
     }
 
     /// Every diagnostic this rule reports on `doc`, in check and document order.
-    pub fn evaluate(&self, doc: &Document) -> Vec<Diagnostic> {
-        let root = Hit {
-            doc,
-            node: &doc.root,
-        };
+    pub fn evaluate(&self, doc: &Document, repo: &dyn Repository) -> Vec<Diagnostic> {
+        self.evaluate_on(doc, &doc.root, repo)
+    }
+
+    /// Evaluate over `root`, a tree whose spans point into `doc` (the document itself, or
+    /// a view of it such as its environment assignments).
+    pub fn evaluate_on(
+        &self,
+        doc: &Document,
+        root: &Node,
+        repo: &dyn Repository,
+    ) -> Vec<Diagnostic> {
+        let root = Hit { doc, node: root };
         let mut out = Vec::new();
         for check in &self.checks {
             let mut seen = HashSet::new();
             for hit in check.select.select(root) {
                 let scope = Scope {
                     hit,
+                    selected: hit,
                     root,
                     params: &self.params,
+                    repo,
+                    extracted: None,
                 };
                 if check
                     .assert
@@ -45,7 +56,7 @@ impl Rule {
                     .and_then(|q| q.first(hit))
                     .filter(|h| std::ptr::eq(h.doc, doc))
                     .unwrap_or(hit);
-                let span = if std::ptr::eq(at.node, &doc.root) || !std::ptr::eq(at.doc, doc) {
+                let span = if std::ptr::eq(at.node, root.node) || !std::ptr::eq(at.doc, doc) {
                     first_line(doc)
                 } else {
                     at.node.span

@@ -20,6 +20,22 @@ use query::Query;
 use schema::{FixSpec, ParamValue, RuleSpec, RuleTarget, Severity, TestSpec};
 use template::Template;
 
+/// What a rule may ask of the repository around a document. The workspace answers;
+/// `rule/` itself never touches the file system.
+pub trait Repository: Sync {
+    /// Does `relative` (a path from the repository root of `doc`) name an existing file?
+    fn file_exists(&self, doc: &crate::document::Document, relative: &str) -> bool;
+}
+
+/// A repository with no files, for evaluating documents that stand alone.
+pub struct NoFiles;
+
+impl Repository for NoFiles {
+    fn file_exists(&self, _: &crate::document::Document, _: &str) -> bool {
+        false
+    }
+}
+
 /// A rule file as written: parsed and checked for shape, not yet compiled.
 #[derive(Debug)]
 pub struct RuleSource {
@@ -113,10 +129,10 @@ impl RuleSource {
             }
         }
         match spec.target {
-            RuleTarget::File(_) if spec.check.is_empty() => {
+            RuleTarget::File(_) | RuleTarget::Env if spec.check.is_empty() => {
                 return fail(spec.id.span(), "a rule needs at least one [[check]]")
             }
-            RuleTarget::Any(_) if !spec.check.is_empty() => {
+            RuleTarget::Any if !spec.check.is_empty() => {
                 return fail(
                     spec.check[0].select.span(),
                     "a rule with target \"any\" is reported by the engine and has no [[check]]",

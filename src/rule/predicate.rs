@@ -14,7 +14,8 @@ use toml::Spanned;
 use super::query::Query;
 use super::schema::{ParamValue, PredicateSpec};
 use super::template::{Scope, Template};
-use crate::document::goversion;
+use crate::document::{goversion, ScalarStyle};
+use crate::source::yaml::{scalar_type, YamlType};
 
 #[derive(Clone, Debug)]
 pub enum Predicate {
@@ -22,6 +23,8 @@ pub enum Predicate {
     Any(Vec<Predicate>),
     Not(Box<Predicate>),
     On(Query, Box<Predicate>),
+    /// Test the regex's first capture group (or whole match) in place of the value.
+    Extract(LazyRegex, Box<Predicate>),
     Has(Query),
     Lacks(Query),
     Equals(Template),
@@ -36,8 +39,31 @@ pub enum Predicate {
     GoVersionValid,
     GoVersionAtLeast(Template),
     GoVersionAtMost(Template),
+    /// The language versions (`1.22` of `1.22.5`) compared: what a floating `X.Y`
+    /// (newest patch of X.Y) is sure to satisfy.
+    GoLangAtLeast(Template),
     Unique,
+    YamlType(YamlTypeName),
+    Style(Vec<ScalarStyle>),
+    FileExists(Template),
 }
+
+/// The types `yaml_type` can name; `number` covers YAML's int and float.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YamlTypeName {
+    String,
+    Number,
+    Bool,
+    Null,
+}
+
+const STYLES: [ScalarStyle; 5] = [
+    ScalarStyle::Plain,
+    ScalarStyle::SingleQuoted,
+    ScalarStyle::DoubleQuoted,
+    ScalarStyle::Literal,
+    ScalarStyle::Folded,
+];
 
 /// A compile error with the byte range in the rule file it concerns.
 #[derive(Debug)]
@@ -125,11 +151,42 @@ impl Predicate {
         if let Some(s) = &spec.go_version_at_most {
             all.push(Predicate::GoVersionAtMost(template(s.get_ref())?));
         }
+        if let Some(s) = &spec.go_lang_at_least {
+            all.push(Predicate::GoLangAtLeast(template(s.get_ref())?));
+        }
         if let Some(unique) = spec.unique {
             if !unique {
                 return Err(err(whole, "unique takes `true`"));
             }
             all.push(Predicate::Unique);
+        }
+        if let Some(s) = &spec.yaml_type {
+            let name = match s.get_ref().as_str() {
+                "string" => YamlTypeName::String,
+                "number" => YamlTypeName::Number,
+                "bool" => YamlTypeName::Bool,
+                "null" => YamlTypeName::Null,
+                _ => {
+                    return Err(err(
+                        s.span(),
+                        "yaml_type is one of: string, number, bool, null",
+                    ))
+                }
+            };
+            all.push(Predicate::YamlType(name));
+        }
+        if let Some(s) = &spec.style {
+            let mut styles = Vec::new();
+            for name in s.get_ref() {
+                let style = STYLES.into_iter().find(|st| st.name() == name).ok_or_else(|| {
+                    err(s.span(), format!("unknown style `{name}`: plain, single-quoted, double-quoted, literal or folded"))
+                })?;
+                styles.push(style);
+            }
+            all.push(Predicate::Style(styles));
+        }
+        if let Some(s) = &spec.file_exists {
+            all.push(Predicate::FileExists(template(s)?));
         }
         let compile_all = |items: &[Spanned<PredicateSpec>]| {
             items
@@ -154,6 +211,10 @@ impl Predicate {
         } else {
             Predicate::All(all)
         };
+        let predicate = match &spec.extract {
+            Some(pattern) => Predicate::Extract(regex(pattern)?, Box::new(predicate)),
+            None => predicate,
+        };
         match &spec.on {
             Some(path) => Ok(Predicate::On(query(path)?, Box::new(predicate))),
             None => Ok(predicate),
@@ -163,7 +224,7 @@ impl Predicate {
     /// Does the predicate hold for `scope.hit`? `seen` carries the values already met by
     /// this check's selection, for `unique`.
     pub fn holds(&self, scope: &Scope<'_, '_>, seen: &mut HashSet<String>) -> bool {
-        let value = scope.hit.node.as_str();
+        let value = scope.extracted.or_else(|| scope.hit.node.as_str());
         let arg = |t: &Template| t.resolve(scope);
         // A scalar test: vacuous when the node is not a scalar or the argument is unknown.
         let scalar = |t: &Template, test: &dyn Fn(&str, &str) -> bool| match (value, arg(t)) {
@@ -175,9 +236,33 @@ impl Predicate {
             Predicate::Any(items) => items.iter().any(|p| p.holds(scope, seen)),
             Predicate::Not(inner) => !inner.holds(scope, seen),
             Predicate::On(path, inner) => path.select(scope.hit).into_iter().all(|hit| {
-                let inner_scope = Scope { hit, ..*scope };
+                let inner_scope = Scope {
+                    hit,
+                    extracted: None,
+                    ..*scope
+                };
                 inner.holds(&inner_scope, seen)
             }),
+            Predicate::Extract(re, inner) => {
+                let taken = value.zip(re.get()).and_then(|(v, re)| {
+                    let captures = re.captures(v)?;
+                    captures
+                        .get(1)
+                        .or_else(|| captures.get(0))
+                        .map(|m| m.as_str())
+                });
+                match taken {
+                    Some(text) => inner.holds(
+                        &Scope {
+                            extracted: Some(text),
+                            ..*scope
+                        },
+                        seen,
+                    ),
+                    // Nothing to test: the value does not have the shape the rule reads.
+                    None => true,
+                }
+            }
             Predicate::Has(path) => path.first(scope.hit).is_some(),
             Predicate::Lacks(path) => path.first(scope.hit).is_none(),
             Predicate::Equals(t) => scalar(t, &|v, a| v == a),
@@ -209,7 +294,25 @@ impl Predicate {
             Predicate::GoVersionAtMost(t) => {
                 scalar(t, &|v, a| go_compare(v, a).is_none_or(|o| o.is_le()))
             }
+            Predicate::GoLangAtLeast(t) => scalar(t, &|v, a| {
+                let lang = |x: &str| goversion::strip_go_prefix(x).and_then(goversion::lang);
+                match (lang(v), lang(a)) {
+                    (Some(v), Some(a)) => goversion::compare(&v, &a).is_ge(),
+                    _ => true,
+                }
+            }),
             Predicate::Unique => value.is_none_or(|v| seen.insert(v.to_owned())),
+            Predicate::YamlType(want) => match scalar_type(scope.hit.doc, scope.hit.node) {
+                Some(got) => yaml_type_is(got, *want),
+                None => true,
+            },
+            Predicate::Style(styles) => match &scope.hit.node.value {
+                crate::document::Value::Scalar { style, .. } => styles.contains(style),
+                _ => true,
+            },
+            Predicate::FileExists(t) => {
+                arg(t).is_none_or(|path| scope.repo.file_exists(scope.hit.doc, &path))
+            }
         }
     }
 }
@@ -251,6 +354,10 @@ impl Predicate {
                 items.iter().try_for_each(Predicate::check_regexes)
             }
             Predicate::Not(inner) | Predicate::On(_, inner) => inner.check_regexes(),
+            Predicate::Extract(re, inner) => match re.compiled() {
+                Ok(_) => inner.check_regexes(),
+                Err(message) => Err(err(re.span.clone(), message.clone())),
+            },
             _ => Ok(()),
         }
     }
@@ -286,6 +393,16 @@ fn substitute_params(pattern: &str, params: &BTreeMap<String, ParamValue>) -> St
     }
     out.push_str(rest);
     out
+}
+
+fn yaml_type_is(got: YamlType, want: YamlTypeName) -> bool {
+    matches!(
+        (got, want),
+        (YamlType::Str, YamlTypeName::String)
+            | (YamlType::Int | YamlType::Float, YamlTypeName::Number)
+            | (YamlType::Bool, YamlTypeName::Bool)
+            | (YamlType::Null, YamlTypeName::Null)
+    )
 }
 
 #[cfg(test)]

@@ -32,7 +32,8 @@ enum Segment {
     /// `[*]`: every item of a list.
     Items,
     Index(usize),
-    Filter(Filter),
+    /// `[?a && b == 'x']`: items for which every condition holds.
+    Filter(Vec<Filter>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -128,20 +129,20 @@ impl Segment {
             (Segment::Index(i), Value::List(items)) => {
                 out.extend(items.get(*i).map(|node| Hit { doc, node }))
             }
-            (Segment::Filter(filter), Value::List(items)) => out.extend(
+            (Segment::Filter(filters), Value::List(items)) => out.extend(
                 items
                     .iter()
                     .map(|node| Hit { doc, node })
-                    .filter(|item| filter.accepts(*item)),
+                    .filter(|item| filters.iter().all(|f| f.accepts(*item))),
             ),
-            (Segment::Filter(filter), Value::Map(entries)) => out.extend(
+            (Segment::Filter(filters), Value::Map(entries)) => out.extend(
                 entries
                     .iter()
                     .map(|e| Hit {
                         doc,
                         node: &e.value,
                     })
-                    .filter(|item| filter.accepts(*item)),
+                    .filter(|item| filters.iter().all(|f| f.accepts(*item))),
             ),
             _ => {}
         }
@@ -271,7 +272,16 @@ impl Parser<'_> {
         Ok(Segment::Index(index))
     }
 
+    /// filter := condition ( '&&' condition )*
     fn filter(&mut self) -> Result<Segment, QueryError> {
+        let mut conditions = vec![self.condition()?];
+        while self.eat("&&") {
+            conditions.push(self.condition()?);
+        }
+        Ok(Segment::Filter(conditions))
+    }
+
+    fn condition(&mut self) -> Result<Filter, QueryError> {
         self.skip_spaces();
         let negated = self.eat("!");
         let key = self.path()?;
@@ -298,11 +308,12 @@ impl Parser<'_> {
             }
             None => None,
         };
-        Ok(Segment::Filter(Filter {
+        self.skip_spaces();
+        Ok(Filter {
             key,
             negated,
             comparison,
-        }))
+        })
     }
 
     fn quoted(&mut self) -> Result<String, QueryError> {
@@ -391,6 +402,15 @@ mod tests {
         assert_eq!(values("require[?path ^= 'b.'].version"), ["v2.0.0"]);
         assert_eq!(values("require[?path $= '/x'].version"), ["v1.0.0"]);
         assert_eq!(values("require[?version != 'v1.0.0'].path"), ["b.com/y"]);
+        assert_eq!(
+            values("require[?path ^= 'b.' && indirect].version"),
+            ["v2.0.0"]
+        );
+        assert!(values("require[?path ^= 'a.' && indirect].version").is_empty());
+        assert_eq!(
+            values("require[?!indirect && version == 'v1.0.0'].path"),
+            ["a.com/x"]
+        );
         assert_eq!(values("['go']"), ["1.22"]);
         assert_eq!(values("$"), ["<node>"]);
         assert!(values("toolchain").is_empty());

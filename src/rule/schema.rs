@@ -37,19 +37,45 @@ pub enum Applicability {
     DisplayOnly,
 }
 
-/// Where a rule applies: a parsed file kind, or `any` for the engine's own rules
-/// (syntax errors, unreadable files, suppressions), which have no checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+/// Where a rule applies: one kind of file; `env`, every environment assignment in any
+/// file; or `any`, the engine's own rules (syntax errors, unreadable files,
+/// suppressions), which have no checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleTarget {
     File(Target),
-    Any(AnyTarget),
+    Env,
+    Any,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AnyTarget {
-    Any,
+impl RuleTarget {
+    pub fn name(self) -> &'static str {
+        match self {
+            RuleTarget::File(t) => t.name(),
+            RuleTarget::Env => "env",
+            RuleTarget::Any => "any",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        match name.as_str() {
+            "env" => Ok(RuleTarget::Env),
+            "any" => Ok(RuleTarget::Any),
+            _ => Target::ALL
+                .into_iter()
+                .find(|t| t.name() == name)
+                .map(RuleTarget::File)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = Target::ALL.iter().map(|t| t.name()).collect();
+                    serde::de::Error::custom(format!(
+                        "unknown target `{name}`; expected env, any or one of: {}",
+                        known.join(", ")
+                    ))
+                }),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +152,7 @@ pub struct CheckSpec {
 #[serde(deny_unknown_fields)]
 pub struct PredicateSpec {
     pub on: Option<Spanned<String>>,
+    pub extract: Option<Spanned<String>>,
     pub has: Option<Spanned<String>>,
     pub lacks: Option<Spanned<String>>,
     pub equals: Option<String>,
@@ -140,7 +167,11 @@ pub struct PredicateSpec {
     pub go_version: Option<Spanned<String>>,
     pub go_version_at_least: Option<Spanned<String>>,
     pub go_version_at_most: Option<Spanned<String>>,
+    pub go_lang_at_least: Option<Spanned<String>>,
     pub unique: Option<bool>,
+    pub yaml_type: Option<Spanned<String>>,
+    pub style: Option<Spanned<Vec<String>>>,
+    pub file_exists: Option<String>,
     pub all: Option<Vec<Spanned<PredicateSpec>>>,
     pub any: Option<Vec<Spanned<PredicateSpec>>>,
     pub not: Option<Box<Spanned<PredicateSpec>>>,

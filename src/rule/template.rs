@@ -25,9 +25,15 @@ enum Part {
 /// What a template is resolved against.
 #[derive(Clone, Copy)]
 pub struct Scope<'a, 'd> {
+    /// The node being tested (inside `on`, the node `on` reached).
     pub hit: Hit<'d>,
+    /// The node the check's `select` found; `{.path}` is relative to it.
+    pub selected: Hit<'d>,
     pub root: Hit<'d>,
     pub params: &'a BTreeMap<String, ParamValue>,
+    pub repo: &'a dyn super::Repository,
+    /// The text `extract` took from the node's value, tested in its place.
+    pub extracted: Option<&'a str>,
 }
 
 impl Template {
@@ -39,6 +45,13 @@ impl Template {
         while let Some(i) = rest.find(['{', '}']) {
             literal.push_str(&rest[..i]);
             let tail = &rest[i..];
+            // A GitHub expression, `${{ ... }}`, is literal text through its `}}`.
+            if literal.ends_with('$') && tail.starts_with("{{") {
+                let end = tail.find("}}").map_or(tail.len(), |e| e + 2);
+                literal.push_str(&tail[..end]);
+                rest = &tail[end..];
+                continue;
+            }
             if tail.starts_with("{{") || tail.starts_with("}}") {
                 literal.push_str(&tail[..1]);
                 rest = &tail[2..];
@@ -110,7 +123,7 @@ impl Template {
                 Part::Raw => out.push_str(scope.hit.raw()),
                 Part::Param(name) => out.push_str(&scope.params.get(name)?.to_template_text()),
                 Part::Root(query) => out.push_str(query.first(scope.root)?.node.as_str()?),
-                Part::Relative(query) => out.push_str(query.first(scope.hit)?.node.as_str()?),
+                Part::Relative(query) => out.push_str(query.first(scope.selected)?.node.as_str()?),
             }
         }
         Some(out)
@@ -165,6 +178,11 @@ mod tests {
         assert!(Template::parse("{value", &params).is_err());
         assert!(Template::parse("a } b", &params).is_err());
         assert!(Template::parse("{/go}", &params).is_ok());
+        let t = Template::parse("use ${{ secrets.TOKEN }} not {min_go}", &params).unwrap();
+        assert_eq!(
+            t.resolve_static(&params).as_deref(),
+            Some("use ${{ secrets.TOKEN }} not 1.21")
+        );
         assert!(Template::parse("{.module..go}", &params).is_err());
     }
 }

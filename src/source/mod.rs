@@ -1,6 +1,8 @@
 //! One parser per input kind. Each turns a [`SourceText`] into a [`Document`] (a span
 //! tree) and never fails: syntax errors are recorded on the document.
 
+pub mod env;
+pub mod goenv;
 pub mod gomod;
 pub mod yaml;
 

@@ -49,8 +49,10 @@ pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
             }
         };
         if !metadata.is_dir() {
-            let named = path.file_name().and_then(|n| n.to_str());
-            if let Some(target) = named.and_then(Target::of_named_file) {
+            let target = config
+                .assume
+                .or_else(|| Target::of_named_file(&slashed(path)));
+            if let Some(target) = target {
                 out.files.push(FileEntry {
                     display,
                     path: path.clone(),
@@ -96,7 +98,12 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
         match entry {
             Ok(entry) => {
                 if entry.file_type().is_some_and(|t| t.is_file()) {
-                    if let Some(target) = target_of(entry.path()) {
+                    let path = slashed(entry.path());
+                    let target = match config.assume {
+                        Some(t) => t.has_extension_of(&path).then_some(t),
+                        None => Target::of_path(&path),
+                    };
+                    if let Some(target) = target {
                         out.files.push(FileEntry {
                             display: display_path(entry.path(), cwd),
                             path: entry.into_path(),
@@ -129,9 +136,10 @@ fn walk_error(error: &ignore::Error, cwd: &Path) -> WalkError {
     }
 }
 
-/// Which kind of file this is, from its name.
-pub fn target_of(path: &Path) -> Option<Target> {
-    Target::of_file_name(path.file_name()?.to_str()?)
+/// The absolute path with `/` separators, which [`Target::of_path`] reads.
+fn slashed(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute.to_string_lossy().replace('\\', "/")
 }
 
 fn build_excludes(config: &Config) -> Gitignore {

@@ -2,7 +2,10 @@
 //! This and `facts/` are the only modules that touch the file system.
 
 pub mod discover;
+pub mod link;
 pub mod load;
+pub mod repo;
 
 pub use discover::{discover, Discovered, FileEntry, WalkError};
 pub use load::{load, FileProblem, Loaded, ProblemKind};
+pub use repo::Repo;

@@ -1,0 +1,127 @@
+//! Environment assignments: the one shape an environment variable set in any file takes,
+//! so a `target = "env"` rule is written once and reported wherever the variable is set.
+//!
+//! Each assignment is a map node `{name, value, scope}` whose spans point into the
+//! document it came from: `name` at the key, `value` at the value as written.
+
+use crate::document::{Document, Entry, Node, ScalarStyle, Target, Value};
+
+/// Every environment assignment in `doc`, in document order.
+pub fn assignments(doc: &Document) -> Vec<Node> {
+    let mut out = Vec::new();
+    let root = &doc.root;
+    match doc.target {
+        Target::GithubWorkflow => {
+            collect(root.get("env"), "workflow", &mut out);
+            for job in children(root.get("jobs")) {
+                collect(job.get("env"), "job", &mut out);
+                collect(
+                    job.get("container").and_then(|c| c.get("env")),
+                    "container",
+                    &mut out,
+                );
+                for step in items(job.get("steps")) {
+                    collect(step.get("env"), "step", &mut out);
+                }
+            }
+        }
+        Target::GithubAction => {
+            for step in items(root.get("runs").and_then(|r| r.get("steps"))) {
+                collect(step.get("env"), "step", &mut out);
+            }
+        }
+        Target::AzurePipelines => {
+            collect(root.get("variables"), "pipeline", &mut out);
+            for stage in items(root.get("stages")) {
+                collect(stage.get("variables"), "stage", &mut out);
+                for job in items(stage.get("jobs")) {
+                    collect(job.get("variables"), "job", &mut out);
+                }
+            }
+            for job in items(root.get("jobs")) {
+                collect(job.get("variables"), "job", &mut out);
+            }
+        }
+        Target::GitlabCi => {
+            // Several YAML documents: GitLab's `spec:` header comes first, the config last.
+            let config = match &root.value {
+                Value::List(docs) => docs.last(),
+                _ => Some(root),
+            };
+            if let Some(Value::Map(entries)) = config.map(|c| &c.value) {
+                for entry in entries {
+                    if entry.key == "variables" {
+                        collect(Some(&entry.value), "global", &mut out);
+                    } else {
+                        collect(entry.value.get("variables"), "job", &mut out);
+                    }
+                }
+            }
+        }
+        Target::GoMod | Target::GoWork => {}
+    }
+    out
+}
+
+fn children(node: Option<&Node>) -> impl Iterator<Item = &Node> {
+    let entries = match node.map(|n| &n.value) {
+        Some(Value::Map(entries)) => entries.as_slice(),
+        _ => &[],
+    };
+    entries.iter().map(|e| &e.value)
+}
+
+fn items(node: Option<&Node>) -> impl Iterator<Item = &Node> {
+    let items = match node.map(|n| &n.value) {
+        Some(Value::List(items)) => items.as_slice(),
+        _ => &[],
+    };
+    items.iter()
+}
+
+/// Read a `KEY: value` map, or an Azure list of `{name, value}` items. A GitLab value may
+/// be a map with `value:` (and `description:`); the assignment is its `value`.
+fn collect(block: Option<&Node>, scope: &str, out: &mut Vec<Node>) {
+    let Some(block) = block else { return };
+    match &block.value {
+        Value::Map(entries) => {
+            for entry in entries {
+                let value = match entry.value.get("value") {
+                    Some(inner) if matches!(entry.value.value, Value::Map(_)) => inner,
+                    _ => &entry.value,
+                };
+                out.push(assignment(
+                    Node::scalar(entry.key_span, entry.key.clone(), ScalarStyle::Plain),
+                    value,
+                    scope,
+                ));
+            }
+        }
+        Value::List(list) => {
+            for item in list {
+                if let (Some(name), Some(value)) = (item.get("name"), item.get("value")) {
+                    out.push(assignment(name.clone(), value, scope));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn assignment(name: Node, value: &Node, scope: &str) -> Node {
+    let span = name.span.cover(value.span);
+    let entry = |key: &str, value: Node| Entry {
+        key: key.to_owned(),
+        key_span: value.span,
+        value,
+    };
+    let scope = Node::scalar(name.span, scope, ScalarStyle::Derived);
+    Node::map(
+        span,
+        vec![
+            entry("name", name),
+            entry("value", value.clone()),
+            entry("scope", scope),
+        ],
+    )
+}
