@@ -1,0 +1,3 @@
+module example.com/ci-service
+
+go 1.23.0
