@@ -6,6 +6,7 @@ pub mod cli;
 pub mod diag;
 pub mod document;
 pub mod error;
+pub mod facts;
 pub mod lint;
 pub mod report;
 pub mod rule;

@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod facts;
 mod rules;
 mod test_rules;
 
@@ -45,6 +46,8 @@ enum Command {
     Explain(explain::Args),
     /// Run the [[test]] cases of rules (the built-ins, or a rule pack folder).
     TestRules(test_rules::Args),
+    /// Show this machine's Go environment (secrets redacted), save it, or compare it.
+    Facts(facts::Args),
 }
 
 /// Rule selection flags shared by subcommands.
@@ -94,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run(args, &cli),
         Command::Explain(args) => explain::run(args, &cli),
         Command::TestRules(args) => test_rules::run(args, &cli),
+        Command::Facts(args) => facts::run(args, &cli),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,123 @@
+//! The go binaries on PATH and `go env -json` of the first one.
+//!
+//! Both commands run with GOTOOLCHAIN=local so that no go ever downloads a toolchain
+//! (`toolchain.Select` would otherwise switch for a GOTOOLCHAIN such as `go1.99.0`), and
+//! in the temporary folder so that no go.mod or go.work of the current folder takes part:
+//! these are facts about the machine, not about a repository.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rayon::prelude::*;
+
+use super::command;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GoFacts {
+    /// The first `go` on PATH, the one a shell runs; None when there is none.
+    pub first: Option<String>,
+    /// `go env -json` of the first go (GOTOOLCHAIN as the machine sets it, see `facts`).
+    pub env: BTreeMap<String, String>,
+    /// `go env failed: ...` when the first go did not answer.
+    pub env_error: Option<String>,
+    /// Every `go` on PATH, in PATH order.
+    pub binaries: Vec<GoBinary>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct GoBinary {
+    pub path: String,
+    /// `go1.27.3`.
+    pub version: Option<String>,
+    /// `VERSION file` (GOROOT/VERSION beside bin/go) or `go version`.
+    pub version_from: Option<String>,
+    /// Why there is no version.
+    pub error: Option<String>,
+}
+
+impl GoFacts {
+    pub fn collect(path_dirs: &[String], timeout: Duration) -> Self {
+        let found = super::env::find_all(path_dirs, "go");
+        let (env, binaries) = rayon::join(
+            || found.first().map(|go| go_env(go, timeout)),
+            || {
+                found
+                    .par_iter()
+                    .map(|p| binary(p, timeout))
+                    .collect::<Vec<_>>()
+            },
+        );
+        let (env, env_error) = match env {
+            Some(Ok(env)) => (env, None),
+            Some(Err(e)) => (BTreeMap::new(), Some(format!("go env failed: {e}"))),
+            None => (BTreeMap::new(), None),
+        };
+        GoFacts {
+            first: found.first().map(|p| p.to_string_lossy().into_owned()),
+            env,
+            env_error,
+            binaries,
+        }
+    }
+}
+
+const LOCAL: &[(&str, &str)] = &[("GOTOOLCHAIN", "local")];
+
+fn go_env(go: &Path, timeout: Duration) -> Result<BTreeMap<String, String>, String> {
+    let out = command::run(go, &["env", "-json"], &std::env::temp_dir(), LOCAL, timeout)?;
+    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&out.stdout)
+        .map_err(|e| format!("its output is not a JSON object ({e})"))?;
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| match v {
+            serde_json::Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect())
+}
+
+fn binary(path: &Path, timeout: Duration) -> GoBinary {
+    let mut fact = GoBinary {
+        path: path.to_string_lossy().into_owned(),
+        ..GoBinary::default()
+    };
+    if let Some(version) = version_file(path) {
+        fact.version = Some(version);
+        fact.version_from = Some("VERSION file".into());
+        return fact;
+    }
+    match command::run(path, &["version"], &std::env::temp_dir(), LOCAL, timeout) {
+        // `go version go1.27.3 linux/amd64`
+        Ok(out) => match out.stdout.split_whitespace().nth(2) {
+            Some(v) => {
+                fact.version = Some(v.to_owned());
+                fact.version_from = Some("go version".into());
+            }
+            None => fact.error = Some("go version printed no version".into()),
+        },
+        Err(e) => fact.error = Some(format!("go version failed: {e}")),
+    }
+    fact
+}
+
+/// The first line of GOROOT/VERSION for `<GOROOT>/bin/go`, also through a symlink
+/// (`/usr/local/bin/go` -> `/usr/lib/go/bin/go`). Reading it runs nothing.
+fn version_file(go: &Path) -> Option<String> {
+    let beside = |p: &Path| -> Option<PathBuf> { Some(p.parent()?.parent()?.join("VERSION")) };
+    let candidates = [Some(go.to_path_buf()), std::fs::canonicalize(go).ok()];
+    candidates.into_iter().flatten().find_map(|p| {
+        let text = std::fs::read_to_string(beside(&p)?).ok()?;
+        let line = text.lines().next()?.trim();
+        (!line.is_empty()).then(|| line.to_owned())
+    })
+}
+
+/// GOROOT of a go binary from where it sits, when `go env` could not say.
+pub fn goroot_beside(go: &str) -> Option<String> {
+    let path = std::fs::canonicalize(go).ok()?;
+    let root = path.parent()?.parent()?;
+    root.join("VERSION")
+        .is_file()
+        .then(|| root.to_string_lossy().into_owned())
+}

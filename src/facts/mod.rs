@@ -1,0 +1,125 @@
+//! Machine facts: what this machine's Go environment looks like, collected once, redacted,
+//! and saved or loaded as a versioned JSON snapshot. With `workspace/`, the only module
+//! that touches the file system; the only commands it runs are `go env -json` and
+//! `go version`, each with a deadline, and nothing here uses the network.
+//!
+//! - `env.rs`: the process environment, PATH, finding executables;
+//! - `go.rs`: the go binaries on PATH and `go env -json`; `command.rs` runs them;
+//! - `goenv_file.rs`: where the go env file is, and reading it and `$GOROOT/go.env`;
+//! - `os.rs`: OS, architecture, WSL; `toolchain.rs`: C compiler, pkg-config;
+//! - `origin.rs`: where each Go variable's value comes from;
+//! - `snapshot.rs`: JSON, loading, redaction; `diff.rs`: comparing two snapshots.
+
+mod command;
+pub mod diff;
+pub mod env;
+pub mod go;
+pub mod goenv_file;
+pub mod origin;
+pub mod os;
+pub mod snapshot;
+pub mod toolchain;
+
+use std::time::Duration;
+
+pub use env::EnvFacts;
+pub use go::{GoBinary, GoFacts};
+pub use goenv_file::{FileFact, GoEnvFile};
+pub use origin::{Origin, Setting};
+pub use os::{OsFacts, Wsl};
+pub use snapshot::{REDACTED, SNAPSHOT_VERSION};
+pub use toolchain::CToolchain;
+
+/// Everything gopolicy knows about a machine. Serialized, this is the snapshot (see
+/// `snapshot.rs`); every string in it has been through redaction.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facts {
+    /// Always [`SNAPSHOT_VERSION`] (1).
+    pub snapshot_version: u64,
+    #[serde(default)]
+    pub os: OsFacts,
+    #[serde(default)]
+    pub env: EnvFacts,
+    #[serde(default)]
+    pub go: GoFacts,
+    #[serde(default)]
+    pub go_env_file: GoEnvFile,
+    /// `$GOROOT/go.env` of the first go (the distribution's defaults).
+    #[serde(default)]
+    pub goroot_env: Option<FileFact>,
+    #[serde(default)]
+    pub c_toolchain: CToolchain,
+}
+
+/// How facts are collected.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// The longest any one go command may run.
+    pub go_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            go_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Facts {
+    /// This machine's facts, redacted. Slow parts (the go commands) run in parallel with
+    /// the reads; a hung go costs at most `go_timeout`.
+    pub fn collect(options: &Options) -> Facts {
+        let env = EnvFacts::collect();
+        let dirs = env.path_dirs(cfg!(windows));
+        let host = std::env::consts::OS;
+        let (go, (os, go_env_file)) = std::thread::scope(|s| {
+            let go = s.spawn(|| GoFacts::collect(&dirs, options.go_timeout));
+            let rest = (OsFacts::collect(&env), GoEnvFile::collect(host, &env));
+            (go.join().unwrap_or_default(), rest)
+        });
+        let goroot = go
+            .env
+            .get("GOROOT")
+            .filter(|r| !r.is_empty())
+            .cloned()
+            .or_else(|| go.first.as_deref().and_then(go::goroot_beside));
+        let goroot_env = goroot.map(|root| {
+            FileFact::read(&std::path::Path::new(&root).join("go.env").to_string_lossy())
+        });
+        let c_toolchain = CToolchain::collect(&env, &go.env, &dirs);
+        let mut facts = Facts {
+            snapshot_version: SNAPSHOT_VERSION,
+            os,
+            env,
+            go,
+            go_env_file,
+            goroot_env,
+            c_toolchain,
+        };
+        facts.restore_gotoolchain();
+        let settings = facts.go_settings();
+        facts
+            .os
+            .mark_windows_drives(|name| settings.get(name).map(|s| s.value.clone()));
+        snapshot::redact(facts)
+    }
+
+    /// `go env -json` ran with GOTOOLCHAIN=local (see `go.rs`); put back the machine's own
+    /// setting, or Go's default (empty) when nothing sets it.
+    fn restore_gotoolchain(&mut self) {
+        if self.go.env.is_empty() {
+            return;
+        }
+        self.go.env.insert("GOTOOLCHAIN".into(), String::new());
+        let value = self.go_settings().remove("GOTOOLCHAIN").map(|s| s.value);
+        self.go
+            .env
+            .insert("GOTOOLCHAIN".into(), value.unwrap_or_default());
+    }
+
+    pub fn is_windows(&self) -> bool {
+        self.os.is_windows()
+    }
+}
