@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::{fail_on, use_color, Cli, Selection, EXIT_FINDINGS};
+use super::{fail_on, use_color, Cli, MachineArgs, Selection, EXIT_FINDINGS};
 use crate::diag::config::FailOn;
 use crate::document::Target;
 use crate::error::Error;
@@ -13,9 +13,13 @@ use crate::workspace;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Files or folders to check.
-    #[arg(default_value = ".")]
+    /// Files or folders to check (default: `.`, unless only the machine is asked for).
     paths: Vec<PathBuf>,
+    /// Also check this machine's Go environment (or the snapshot given with --facts).
+    #[arg(long)]
+    machine: bool,
+    #[command(flatten)]
+    machine_source: MachineArgs,
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
     /// Exit 1 when a diagnostic of this severity or above is reported.
@@ -33,12 +37,28 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
-    let mut config = cli.config(&args.paths[0])?;
+    let machine = args.machine || args.machine_source.facts.is_some();
+    // `check --machine` alone checks the machine; with paths, both.
+    let paths = match (args.paths.is_empty(), machine) {
+        (true, true) => Vec::new(),
+        (true, false) => vec![PathBuf::from(".")],
+        (false, _) => args.paths.clone(),
+    };
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let mut config = cli.config(&start)?;
     config.assume = args.assume;
     let rules = RuleSet::load(&config, &args.selection.overrides())?;
     let base = std::env::current_dir().unwrap_or_default();
-    let discovered = workspace::discover(&args.paths, &config, &base);
-    let loaded = workspace::load(&discovered.files, config.max_file_size, &base);
+    let discovered = workspace::discover(&paths, &config, &base);
+    let mut loaded = workspace::load(&discovered.files, config.max_file_size, &base);
+    if machine {
+        let facts = args.machine_source.facts()?;
+        loaded.documents.extend(
+            crate::facts::documents::documents(&facts, "")
+                .into_iter()
+                .map(std::sync::Arc::new),
+        );
+    }
     let repo = workspace::Repo::new(&base);
     let diagnostics = rules.lint(
         &loaded.documents,

@@ -3,13 +3,12 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use super::{Cli, EXIT_FINDINGS};
+use super::{Cli, MachineArgs, EXIT_FINDINGS};
 use crate::error::Error;
 use crate::facts::diff::{diff, show};
 use crate::facts::origin::ParsedFile;
-use crate::facts::{Facts, Options, Origin};
+use crate::facts::{Facts, Origin};
 use crate::source::goenv;
 
 #[derive(clap::Args, Debug)]
@@ -17,33 +16,15 @@ pub struct Args {
     /// Print the facts as a snapshot (versioned JSON) instead of a report.
     #[arg(long)]
     json: bool,
-    /// Read the facts from this snapshot instead of this machine.
-    #[arg(long, value_name = "FILE")]
-    facts: Option<PathBuf>,
     /// List the facts that differ from this snapshot; exit 1 when any do.
     #[arg(long, value_name = "SNAPSHOT")]
     diff: Option<PathBuf>,
-    /// The longest `go env -json` or `go version` may run, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
-    go_timeout: Duration,
-}
-
-fn parse_seconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && s > 0.0 && s < 86_400.0 => Ok(Duration::from_secs_f64(s)),
-        _ => Err(format!(
-            "{text:?} is not a number of seconds between 0 and 86400"
-        )),
-    }
+    #[command(flatten)]
+    machine: MachineArgs,
 }
 
 pub fn run(args: &Args, _cli: &Cli) -> Result<u8, Error> {
-    let facts = match &args.facts {
-        Some(path) => Facts::load(path)?,
-        None => Facts::collect(&Options {
-            go_timeout: args.go_timeout,
-        }),
-    };
+    let facts = args.machine.facts()?;
     if let Some(snapshot) = &args.diff {
         let base = Facts::load(snapshot)?;
         let lines = diff(&base, &facts);

@@ -74,6 +74,39 @@ impl Selection {
     }
 }
 
+/// Where machine facts come from: this machine, or a saved snapshot.
+#[derive(clap::Args, Debug)]
+pub struct MachineArgs {
+    /// Read the machine's facts from this snapshot instead of this machine.
+    #[arg(long, value_name = "FILE")]
+    facts: Option<PathBuf>,
+    /// The longest `go env -json` or `go version` may run, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
+    go_timeout: std::time::Duration,
+}
+
+impl MachineArgs {
+    pub fn facts(&self) -> Result<crate::facts::Facts, Error> {
+        match &self.facts {
+            Some(path) => crate::facts::Facts::load(path),
+            None => Ok(crate::facts::Facts::collect(&crate::facts::Options {
+                go_timeout: self.go_timeout,
+            })),
+        }
+    }
+}
+
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s < 86_400.0 => {
+            Ok(std::time::Duration::from_secs_f64(s))
+        }
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
+}
+
 /// Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage/config/rule/I/O error.
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;

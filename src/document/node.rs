@@ -169,16 +169,28 @@ pub enum Target {
     AzurePipelines,
     #[serde(rename = "gitlab-ci")]
     GitlabCi,
+    /// The file `go env -w` writes.
+    #[serde(rename = "go-env-file")]
+    GoEnvFile,
+    /// The process environment, as `NAME: "value"` lines (a view, not a file).
+    #[serde(rename = "process-env")]
+    ProcessEnv,
+    /// The machine's facts (`gopolicy facts`), as YAML (a view, not a file).
+    #[serde(rename = "machine")]
+    Machine,
 }
 
 impl Target {
-    pub const ALL: [Target; 6] = [
+    pub const ALL: [Target; 9] = [
         Target::GoMod,
         Target::GoWork,
         Target::GithubWorkflow,
         Target::GithubAction,
         Target::AzurePipelines,
         Target::GitlabCi,
+        Target::GoEnvFile,
+        Target::ProcessEnv,
+        Target::Machine,
     ];
 
     pub fn name(self) -> &'static str {
@@ -189,6 +201,9 @@ impl Target {
             Target::GithubAction => "github-action",
             Target::AzurePipelines => "azure-pipelines",
             Target::GitlabCi => "gitlab-ci",
+            Target::GoEnvFile => "go-env-file",
+            Target::ProcessEnv => "process-env",
+            Target::Machine => "machine",
         }
     }
 
@@ -201,6 +216,9 @@ impl Target {
             Target::GithubAction => "action.yml",
             Target::AzurePipelines => "azure-pipelines.yml",
             Target::GitlabCi => ".gitlab-ci.yml",
+            Target::GoEnvFile => "go/env",
+            Target::ProcessEnv => "process-env.yml",
+            Target::Machine => "machine.yml",
         }
     }
 
@@ -242,6 +260,7 @@ impl Target {
         match self {
             Target::GoMod => path.ends_with(".mod"),
             Target::GoWork => path.ends_with(".work"),
+            Target::GoEnvFile => true,
             _ => path.ends_with(".yml") || path.ends_with(".yaml"),
         }
     }
@@ -268,7 +287,10 @@ impl Target {
             Target::GithubWorkflow
             | Target::GithubAction
             | Target::AzurePipelines
-            | Target::GitlabCi => "#",
+            | Target::GitlabCi
+            | Target::GoEnvFile
+            | Target::ProcessEnv
+            | Target::Machine => "#",
         }
     }
 }

@@ -12,6 +12,7 @@
 
 mod command;
 pub mod diff;
+pub mod documents;
 pub mod env;
 pub mod go;
 pub mod goenv_file;

@@ -58,7 +58,9 @@ pub fn assignments(doc: &Document) -> Vec<Node> {
                 }
             }
         }
-        Target::GoMod | Target::GoWork => {}
+        Target::GoEnvFile => out = super::goenv::assignments(root),
+        Target::ProcessEnv => collect(Some(root), "process", &mut out),
+        Target::GoMod | Target::GoWork | Target::Machine => {}
     }
     out
 }

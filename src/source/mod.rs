@@ -15,6 +15,18 @@ pub fn parse(source: SourceText, target: Target) -> Document {
         Target::GithubWorkflow
         | Target::GithubAction
         | Target::AzurePipelines
-        | Target::GitlabCi => yaml::parse(source, target),
+        | Target::GitlabCi
+        | Target::ProcessEnv
+        | Target::Machine => yaml::parse(source, target),
+        Target::GoEnvFile => {
+            let (root, comments, errors) = goenv::parse_go_env(source.clone());
+            Document {
+                target,
+                source,
+                root,
+                comments,
+                errors,
+            }
+        }
     }
 }

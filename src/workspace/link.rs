@@ -69,7 +69,7 @@ pub fn link(
                     add_link(&mut doc.root, "$gomod", module, span);
                 }
             }
-            Target::GoMod => {}
+            Target::GoMod | Target::GoEnvFile | Target::ProcessEnv | Target::Machine => {}
         }
         out.push((i, Arc::new(doc)));
     }

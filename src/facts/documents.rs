@@ -1,0 +1,156 @@
+//! The documents rules see for a machine:
+//!
+//! - `go-env-file`: the file `go env -w` writes, at its own path, so a diagnostic points
+//!   at the line to change;
+//! - `process-env`: the process environment as YAML (`NAME: "value"`, names upper-cased
+//!   where the OS ignores case), so `target = "env"` rules run on it as on any file;
+//! - `machine`: the facts as YAML (see `docs/rule-format.md`), for rules about the
+//!   machine as a whole: the go binaries on PATH, effective Go settings and their origins.
+//!
+//! The two views are rendered as text and parsed, so every value has a line to point at;
+//! their paths are `<process-env>` and `<machine>` (prefixed by the snapshot's path when
+//! the facts were loaded from one).
+
+use std::collections::BTreeMap;
+
+use super::Facts;
+use crate::document::{Document, Encoding, SourceText, Target};
+use crate::source;
+
+pub fn documents(facts: &Facts, label: &str) -> Vec<Document> {
+    let mut out = Vec::new();
+    if let Some(file) = &facts.go_env_file.file {
+        if let Some(text) = &file.text {
+            let source = SourceText::new(file.path.clone(), text.clone(), Encoding::Utf8);
+            out.push(source::parse(source, Target::GoEnvFile));
+        }
+    }
+    let views = [
+        (Target::ProcessEnv, "process-env", process_env_yaml(facts)),
+        (Target::Machine, "machine", machine_yaml(facts)),
+    ];
+    for (target, name, text) in views {
+        let path = format!("{label}<{name}>");
+        out.push(source::parse(
+            SourceText::new(path, text, Encoding::Utf8),
+            target,
+        ));
+    }
+    out
+}
+
+/// A JSON string is a YAML double-quoted scalar: every value stays a string.
+fn q(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+fn process_env_yaml(facts: &Facts) -> String {
+    let mut vars: BTreeMap<String, &str> = BTreeMap::new();
+    for (name, value) in &facts.env.vars {
+        let name = if facts.env.case_insensitive {
+            name.to_ascii_uppercase()
+        } else {
+            name.clone()
+        };
+        vars.insert(name, value);
+    }
+    if vars.is_empty() {
+        return "{}\n".to_owned();
+    }
+    vars.iter()
+        .map(|(k, v)| format!("{}: {}\n", q(k), q(v)))
+        .collect()
+}
+
+fn machine_yaml(facts: &Facts) -> String {
+    let mut y = String::new();
+    let mut line = |indent: usize, text: String| {
+        y.push_str(&" ".repeat(indent));
+        y.push_str(&text);
+        y.push('\n');
+    };
+    line(0, format!("os: {}", q(&facts.os.os)));
+    line(0, format!("arch: {}", q(&facts.os.arch)));
+    if let Some(wsl) = &facts.os.wsl {
+        line(0, "wsl:".into());
+        line(
+            2,
+            format!("distro: {}", q(wsl.distro.as_deref().unwrap_or(""))),
+        );
+        line(2, "on_windows_drive:".into());
+        for (what, on) in &wsl.on_windows_drive {
+            line(4, format!("{}: {on}", q(what)));
+        }
+    }
+    line(0, "go:".into());
+    if let Some(first) = &facts.go.first {
+        line(2, format!("path: {}", q(first)));
+    }
+    if let Some(error) = &facts.go.env_error {
+        line(2, format!("env_error: {}", q(error)));
+    }
+    let settings = facts.go_settings();
+    if !settings.is_empty() {
+        line(2, "env:".into());
+        for (name, setting) in &settings {
+            line(4, format!("{}: {}", q(name), q(&setting.value)));
+        }
+        line(2, "origin:".into());
+        for (name, setting) in &settings {
+            line(
+                4,
+                format!("{}: {}", q(name), q(&setting.origin.to_string())),
+            );
+        }
+    }
+    line(2, "binaries:".into());
+    for binary in &facts.go.binaries {
+        line(4, format!("- path: {}", q(&binary.path)));
+        if let Some(version) = &binary.version {
+            line(6, format!("version: {}", q(version)));
+        }
+        if let Some(error) = &binary.error {
+            line(6, format!("error: {}", q(error)));
+        }
+    }
+    line(0, "path:".into());
+    for dir in facts.env.path_dirs(facts.is_windows()) {
+        line(2, format!("- {}", q(&dir)));
+    }
+    if let Some(file) = &facts.go_env_file.file {
+        line(0, format!("go_env_file: {}", q(&file.path)));
+    }
+    let cc = &facts.c_toolchain;
+    line(0, "c_toolchain:".into());
+    for (key, value) in [
+        ("cc", &cc.cc),
+        ("cc_path", &cc.cc_path),
+        ("pkg_config", &cc.pkg_config),
+        ("pkg_config_path", &cc.pkg_config_path),
+    ] {
+        if let Some(value) = value {
+            line(2, format!("{key}: {}", q(value)));
+        }
+    }
+    y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_example_machine_becomes_documents_without_syntax_errors() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/machines");
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let facts = Facts::load(&entry.path()).unwrap();
+            let docs = documents(&facts, "");
+            assert!(docs.len() >= 2);
+            for doc in &docs {
+                assert!(doc.errors.is_empty(), "{}: {:?}", doc.path(), doc.errors);
+            }
+            let machine = docs.iter().find(|d| d.target == Target::Machine).unwrap();
+            assert!(machine.root.get("os").is_some());
+        }
+    }
+}
