@@ -56,6 +56,13 @@ fn run_case(
         .path()
         .canonicalize()
         .unwrap_or_else(|_| dir.path().to_path_buf());
+    let facts = match &case.facts {
+        Some(table) => match facts_of(table) {
+            Ok(facts) => Some(facts),
+            Err(message) => return Ok(Some(format!("bad `facts`: {message}"))),
+        },
+        None => None,
+    };
     let files: BTreeMap<String, String> = match (&case.text, source.spec.target) {
         (Some(text), RuleTarget::File(target)) => {
             BTreeMap::from([(target.example_file().to_owned(), text.clone())])
@@ -97,7 +104,13 @@ fn run_case(
     rules.restrict(|r| r.id == id);
 
     let discovered = workspace::discover(std::slice::from_ref(&root), &config, &root);
-    let loaded = workspace::load(&discovered.files, config.max_file_size, &root);
+    let mut loaded = workspace::load(&discovered.files, config.max_file_size, &root);
+    if let Some(facts) = &facts {
+        let machine = crate::facts::documents::documents(facts, "");
+        loaded
+            .documents
+            .extend(machine.into_iter().map(std::sync::Arc::new));
+    }
     let repo = workspace::Repo::new(&root);
     let got = rules.lint(
         &loaded.documents,
@@ -195,4 +208,16 @@ fn describe(expectation: &Expectation) -> String {
             s
         }
     }
+}
+
+/// A case's `facts` table read as a snapshot would be (redacted like one).
+fn facts_of(table: &toml::Table) -> Result<crate::facts::Facts, String> {
+    let mut table = table.clone();
+    table
+        .entry("snapshot_version")
+        .or_insert(toml::Value::Integer(crate::facts::SNAPSHOT_VERSION as i64));
+    let facts: crate::facts::Facts = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| e.message().to_owned())?;
+    Ok(crate::facts::snapshot::redact(facts))
 }

@@ -39,12 +39,32 @@ fn every_builtin_rule_fires_in_the_examples() {
 
     let (report, code) = gopolicy(&["check", "examples", "--format", "json"]);
     assert_eq!(code, 1, "the examples have errors");
-    let fired = ids(&report, "code", Some("diagnostics"));
+    let mut fired = ids(&report, "code", Some("diagnostics"));
+    // Machine rules fire on the saved machines (all but the healthy linux.json).
+    for machine in ["windows", "macos", "wsl"] {
+        let snapshot = format!("examples/machines/{machine}.json");
+        let (report, _) = gopolicy(&["check", "--facts", &snapshot, "--format", "json"]);
+        fired.extend(ids(&report, "code", Some("diagnostics")));
+    }
     let silent: Vec<&String> = all.difference(&fired).collect();
     assert!(
         silent.is_empty(),
         "rules that fire nowhere in examples/: {silent:?}"
     );
+}
+
+#[test]
+fn nothing_fires_on_the_healthy_machine() {
+    let (report, code) = gopolicy(&[
+        "check",
+        "--facts",
+        "examples/machines/linux.json",
+        "--format",
+        "json",
+    ]);
+    let fired = ids(&report, "code", Some("diagnostics"));
+    assert!(fired.is_empty(), "{report}");
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use super::command;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct GoFacts {
     /// The first `go` on PATH, the one a shell runs; None when there is none.
     pub first: Option<String>,
@@ -26,6 +27,7 @@ pub struct GoFacts {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct GoBinary {
     pub path: String,
     /// `go1.27.3`.

@@ -5,6 +5,7 @@ use super::env::EnvFacts;
 
 /// A file read for its settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct FileFact {
     pub path: String,
     /// The whole text (lossy UTF-8); None when the file is missing or unreadable.
@@ -30,6 +31,7 @@ impl FileFact {
 
 /// The go env file of a machine.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct GoEnvFile {
     /// How the path was chosen: `GOENV` (the variable names it), `default` (the OS's user
     /// config folder), `off` (GOENV=off: no file), `none` (no config folder: see error).

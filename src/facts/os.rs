@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::env::{split_path_list, EnvFacts};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct OsFacts {
     /// Rust's `std::env::consts::OS`: `linux`, `macos`, `windows`, ...
     pub os: String,
@@ -21,6 +22,7 @@ pub struct OsFacts {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Wsl {
     /// `/proc/sys/kernel/osrelease`, trimmed.
     pub kernel_release: Option<String>,

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use super::env::{find_first, EnvFacts};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct CToolchain {
     /// The CC value: from the process environment, else from `go env`.
     pub cc: Option<String>,

@@ -14,6 +14,7 @@ pub mod template;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::document::Target;
 use crate::error::SourceError;
 use predicate::Predicate;
 use query::Query;
@@ -142,8 +143,19 @@ impl RuleSource {
         }
         for test in &spec.test {
             let t = test.get_ref();
-            if t.text.is_some() != t.files.is_empty() {
-                return fail(test.span(), "a [[test]] has either `text` or `files`");
+            let inputs = [t.text.is_some(), !t.files.is_empty(), t.facts.is_some()];
+            if t.text.is_some() && !t.files.is_empty() || !inputs.contains(&true) {
+                return fail(
+                    test.span(),
+                    "a [[test]] has `text` or `files`, and/or `facts`",
+                );
+            }
+            let machine_only = matches!(
+                spec.target,
+                RuleTarget::File(Target::Machine | Target::ProcessEnv | Target::GoEnvFile)
+            );
+            if machine_only && t.facts.is_none() {
+                return fail(test.span(), "a machine rule's [[test]] gives `facts`");
             }
         }
         Ok(RuleSource {

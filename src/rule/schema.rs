@@ -198,6 +198,10 @@ pub struct TestSpec {
     /// A gopolicy.toml for this case, written beside its files.
     #[serde(default)]
     pub config: Option<String>,
+    /// Machine facts for this case, as in a snapshot (`gopolicy facts --json`), without
+    /// `snapshot_version`; sections left out take their defaults.
+    #[serde(default)]
+    pub facts: Option<toml::Table>,
     pub expect: Vec<Expectation>,
 }
 
