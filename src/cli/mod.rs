@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand. `main.rs` calls [`main`].
 
 mod check;
+mod doctor;
 mod explain;
 mod facts;
 mod rules;
@@ -46,6 +47,8 @@ enum Command {
     Explain(explain::Args),
     /// Run the [[test]] cases of rules (the built-ins, or a rule pack folder).
     TestRules(test_rules::Args),
+    /// Check this machine's Go setup, section by section, with fixes for your shell.
+    Doctor(doctor::Args),
     /// Show this machine's Go environment (secrets redacted), save it, or compare it.
     Facts(facts::Args),
 }
@@ -131,6 +134,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args, &cli),
         Command::TestRules(args) => test_rules::run(args, &cli),
         Command::Facts(args) => facts::run(args, &cli),
+        Command::Doctor(args) => doctor::run(args, &cli),
     };
     match result {
         Ok(code) => ExitCode::from(code),

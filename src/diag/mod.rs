@@ -23,6 +23,28 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The rule's documentation page.
     pub url: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+/// How to fix a finding. Machine findings carry commands per shell, shown, never run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub applicability: crate::rule::schema::Applicability,
+    pub commands: std::collections::BTreeMap<crate::rule::schema::Shell, String>,
+}
+
+impl Fix {
+    /// The command for `shell`, or for the nearest shell whose commands work there.
+    pub fn command_for(
+        &self,
+        shell: crate::rule::schema::Shell,
+    ) -> Option<(crate::rule::schema::Shell, &str)> {
+        shell
+            .fallbacks()
+            .iter()
+            .find_map(|s| self.commands.get(s).map(|c| (*s, c.as_str())))
+    }
 }
 
 impl Diagnostic {
@@ -46,6 +68,7 @@ impl Diagnostic {
             end: source.position(span.end),
             help: None,
             url: None,
+            fix: None,
         }
     }
 
@@ -69,6 +92,7 @@ impl Diagnostic {
             end: origin,
             help: None,
             url: None,
+            fix: None,
         }
     }
 

@@ -38,6 +38,13 @@ struct Location {
 }
 
 #[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: &'static str,
+    commands: std::collections::BTreeMap<&'static str, &'a str>,
+}
+
+#[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     code: &'a str,
     name: &'a str,
@@ -48,7 +55,7 @@ struct JsonDiagnostic<'a> {
     end: Location,
     help: Option<&'a str>,
     url: Option<&'a str>,
-    fix: Option<()>,
+    fix: Option<JsonFix<'a>>,
 }
 
 impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
@@ -71,7 +78,15 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             },
             help: d.help.as_deref(),
             url: d.url.as_deref(),
-            fix: None,
+            fix: d.fix.as_ref().map(|f| JsonFix {
+                title: &f.title,
+                applicability: f.applicability.name(),
+                commands: f
+                    .commands
+                    .iter()
+                    .map(|(s, c)| (s.name(), c.as_str()))
+                    .collect(),
+            }),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! One renderer per output format, all fed the same [`Report`].
 
+pub mod doctor;
 pub mod human;
 pub mod json;
 pub mod short;

@@ -75,6 +75,15 @@ impl Rule {
                     message,
                 );
                 diagnostic.help = self.help.as_ref().map(|h| h.render(&scope));
+                diagnostic.fix = self.fix.as_ref().map(|f| crate::diag::Fix {
+                    title: f.title.clone(),
+                    applicability: f.applicability,
+                    commands: self
+                        .fix_commands
+                        .iter()
+                        .map(|(shell, t)| (*shell, t.render(&scope)))
+                        .collect(),
+                });
                 out.push(diagnostic);
             }
         }

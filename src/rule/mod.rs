@@ -66,12 +66,15 @@ pub struct Rule {
     pub summary: String,
     pub message: Template,
     pub help: Option<Template>,
+    pub group: Option<schema::Group>,
     pub references: Vec<String>,
     pub docs: String,
     /// Params in force: the defaults, with config overrides applied.
     pub params: BTreeMap<String, ParamValue>,
     pub checks: Vec<Check>,
     pub fix: Option<FixSpec>,
+    /// `fix.commands`, compiled.
+    pub fix_commands: BTreeMap<schema::Shell, Template>,
     /// Where the rule was defined, for messages about it.
     pub path: String,
     pub builtin: bool,
@@ -272,10 +275,17 @@ impl RuleSource {
                 .as_deref()
                 .map(|h| template(h, spec.message.span()))
                 .transpose()?,
+            group: spec.group,
             references: spec.references.get_ref().clone(),
             docs: spec.docs.clone(),
             checks,
             fix: spec.fix.clone(),
+            fix_commands: spec
+                .fix
+                .iter()
+                .flat_map(|f| &f.commands)
+                .map(|(shell, command)| Ok((*shell, template(command, spec.message.span())?)))
+                .collect::<Result<_, SourceError>>()?,
             path: self.path.clone(),
             builtin: self.builtin,
             params,

@@ -37,6 +37,16 @@ pub enum Applicability {
     DisplayOnly,
 }
 
+impl Applicability {
+    pub fn name(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
 /// Where a rule applies: one kind of file; `env`, every environment assignment in any
 /// file; or `any`, the engine's own rules (syntax errors, unreadable files,
 /// suppressions), which have no checks.
@@ -90,6 +100,9 @@ pub struct RuleSpec {
     /// One line of advice shown under the diagnostic (a template).
     #[serde(default)]
     pub help: Option<String>,
+    /// Where `gopolicy doctor` lists the rule.
+    #[serde(default)]
+    pub group: Option<Group>,
     pub references: Spanned<Vec<String>>,
     /// Markdown with the headings of docs/rule-format.md; required of built-in rules.
     #[serde(default)]
@@ -182,6 +195,86 @@ pub struct PredicateSpec {
 pub struct FixSpec {
     pub applicability: Applicability,
     pub title: String,
+    /// Commands that fix a machine finding, by shell (templates). gopolicy prints them
+    /// for the user's shell and never runs them.
+    #[serde(default)]
+    pub commands: BTreeMap<Shell, String>,
+}
+
+/// The sections of `gopolicy doctor`'s report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    Toolchain,
+    Paths,
+    Modules,
+    Cgo,
+    Os,
+}
+
+impl Group {
+    pub const ALL: [Group; 5] = [
+        Group::Toolchain,
+        Group::Paths,
+        Group::Modules,
+        Group::Cgo,
+        Group::Os,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Toolchain => "Go toolchain",
+            Group::Paths => "Workspace paths",
+            Group::Modules => "Modules and proxies",
+            Group::Cgo => "cgo",
+            Group::Os => "Shell and OS",
+        }
+    }
+}
+
+/// The shells a fix command can be written for.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Shell {
+    /// PowerShell 7.
+    Pwsh,
+    /// Windows PowerShell 5.1.
+    Powershell,
+    Cmd,
+    Bash,
+    Zsh,
+    Fish,
+    /// Any POSIX shell: what bash, zsh and fish fall back to.
+    Sh,
+}
+
+impl Shell {
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Pwsh => "pwsh",
+            Shell::Powershell => "powershell",
+            Shell::Cmd => "cmd",
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+            Shell::Sh => "sh",
+        }
+    }
+
+    /// The shells whose commands also work here, best first.
+    pub fn fallbacks(self) -> &'static [Shell] {
+        match self {
+            Shell::Pwsh => &[Shell::Pwsh, Shell::Powershell],
+            Shell::Powershell => &[Shell::Powershell, Shell::Pwsh],
+            Shell::Cmd => &[Shell::Cmd],
+            Shell::Bash => &[Shell::Bash, Shell::Sh],
+            Shell::Zsh => &[Shell::Zsh, Shell::Sh],
+            Shell::Fish => &[Shell::Fish, Shell::Sh],
+            Shell::Sh => &[Shell::Sh],
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

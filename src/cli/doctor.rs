@@ -1,0 +1,124 @@
+//! `gopolicy doctor`: this machine's Go setup, section by section, with fixes for the
+//! user's shell. It reads and reports; it never changes the machine.
+
+use super::{fail_on, Cli, MachineArgs, Selection, EXIT_FINDINGS};
+use crate::diag::config::FailOn;
+use crate::document::Target;
+use crate::error::Error;
+use crate::facts::Facts;
+use crate::lint::RuleSet;
+use crate::report::{doctor, json, Report};
+use crate::rule::schema::{RuleTarget, Shell};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The shell to write fixes for (default: the one this machine runs).
+    #[arg(long, value_enum)]
+    shell: Option<Shell>,
+    /// Print only the fix commands, as a script for the shell.
+    #[arg(long)]
+    script: bool,
+    #[arg(long, value_enum, default_value = "human")]
+    format: DoctorFormat,
+    /// Exit 1 when a finding of this severity or above is reported.
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    #[command(flatten)]
+    machine: MachineArgs,
+    #[command(flatten)]
+    selection: Selection,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum DoctorFormat {
+    Human,
+    Json,
+}
+
+pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
+    let config = cli.config(std::path::Path::new("."))?;
+    let rules = RuleSet::load(&config, &args.selection.overrides())?;
+    let facts = args.machine.facts()?;
+    let documents: Vec<_> = crate::facts::documents::documents(&facts, "")
+        .into_iter()
+        .map(std::sync::Arc::new)
+        .collect();
+    let repo = crate::workspace::Repo::new(&std::env::current_dir().unwrap_or_default());
+    let diagnostics = rules.lint(&documents, &[], &[], &repo);
+    let shell = args.shell.unwrap_or_else(|| detect_shell(&facts));
+    let failed = diagnostics
+        .iter()
+        .any(|d| fail_on(args.fail_on, &config).fails(d.severity));
+
+    if args.script {
+        print!("{}", doctor::script(shell, &diagnostics));
+    } else if args.format == DoctorFormat::Json {
+        let report = Report {
+            diagnostics,
+            files_checked: documents.len(),
+            sources: Default::default(),
+        };
+        print!("{}", json::render(&report));
+    } else {
+        let machine_rules: Vec<_> = rules
+            .rules
+            .iter()
+            .filter(|r| rules.is_enabled(&r.id))
+            .filter(|r| {
+                matches!(
+                    r.target,
+                    RuleTarget::Env
+                        | RuleTarget::File(
+                            Target::Machine | Target::ProcessEnv | Target::GoEnvFile
+                        )
+                )
+            })
+            .collect();
+        let header = doctor::Header {
+            machine: describe(&facts),
+            shell,
+        };
+        print!("{}", doctor::render(&header, &machine_rules, &diagnostics));
+    }
+    Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// "linux x86_64, go1.27.3 at /usr/local/go/bin/go".
+fn describe(facts: &Facts) -> String {
+    let mut text = format!("{} {}", facts.os.os, facts.os.arch);
+    if let Some(wsl) = &facts.os.wsl {
+        text.push_str(&format!(" (WSL {})", wsl.distro.as_deref().unwrap_or("")));
+    }
+    match (&facts.go.first, facts.go.env.get("GOVERSION")) {
+        (Some(path), Some(version)) => text.push_str(&format!(", {version} at {path}")),
+        (Some(path), None) => text.push_str(&format!(", go at {path}")),
+        (None, _) => text.push_str(", no go on PATH"),
+    }
+    text
+}
+
+/// The shell the facts' environment runs: PowerShell or cmd on Windows (PSModulePath is
+/// set inside PowerShell), `$SHELL` elsewhere.
+fn detect_shell(facts: &Facts) -> Shell {
+    let env = &facts.env;
+    if facts.is_windows() {
+        return match env.get("PSModulePath") {
+            Some(paths)
+                if paths.contains("PowerShell\\7")
+                    || env.get("POWERSHELL_DISTRIBUTION_CHANNEL").is_some() =>
+            {
+                Shell::Pwsh
+            }
+            Some(_) => Shell::Powershell,
+            None => Shell::Cmd,
+        };
+    }
+    let shell = env.get("SHELL").unwrap_or("");
+    match shell.rsplit('/').next().unwrap_or("") {
+        "bash" => Shell::Bash,
+        "zsh" => Shell::Zsh,
+        "fish" => Shell::Fish,
+        "pwsh" => Shell::Pwsh,
+        _ => Shell::Sh,
+    }
+}

@@ -1,0 +1,138 @@
+//! `gopolicy doctor` on saved machines (examples/machines/) and on this one.
+
+use std::process::Command;
+
+fn doctor(args: &[&str]) -> (String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gopolicy"))
+        .arg("doctor")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("gopolicy runs");
+    assert!(out.status.code().is_some(), "killed by a signal");
+    (
+        String::from_utf8(out.stdout).expect("utf-8"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn a_problem_is_shown_in_its_section_with_the_fix_for_the_users_shell() {
+    let (out, code) = doctor(&["--facts", "examples/machines/macos.json"]);
+    assert_eq!(code, 0, "warnings do not fail by default: {out}");
+    assert!(
+        out.starts_with("gopolicy doctor: macos aarch64, go1.27.3"),
+        "{out}"
+    );
+    let section = out
+        .split("\nWorkspace paths\n")
+        .nth(1)
+        .expect("a paths section");
+    assert!(section.contains("! GOPATH and GOROOT are both"), "{out}");
+    assert!(
+        section.contains("GOPATH from process env (GOPATH)"),
+        "{out}"
+    );
+    // The snapshot's SHELL is zsh, which takes the POSIX command.
+    assert!(out.contains("(fixes for zsh)"), "{out}");
+    assert!(
+        section.contains("fix: go env -w GOPATH=\"$HOME/go\""),
+        "{out}"
+    );
+    assert!(out.contains("✓ ENV008 gotoolchain-invalid"), "{out}");
+    assert!(
+        out.ends_with("problem found.\n") || out.ends_with("problems found.\n"),
+        "{out}"
+    );
+
+    let (out, code) = doctor(&[
+        "--facts",
+        "examples/machines/macos.json",
+        "--fail-on",
+        "warning",
+    ]);
+    assert_eq!(code, 1, "{out}");
+}
+
+#[test]
+fn fixes_follow_the_chosen_shell_and_make_a_script() {
+    let (out, _) = doctor(&["--facts", "examples/machines/macos.json", "--shell", "pwsh"]);
+    assert!(
+        out.contains("fix: go env -w GOPATH=\"$env:USERPROFILE\\go\""),
+        "{out}"
+    );
+    let (script, _) = doctor(&[
+        "--facts",
+        "examples/machines/macos.json",
+        "--shell",
+        "cmd",
+        "--script",
+    ]);
+    let lines: Vec<&str> = script.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("REM GO001 "))
+        .expect(&script);
+    assert_eq!(lines[at + 1], "go env -w GOPATH=%USERPROFILE%\\go");
+}
+
+#[test]
+fn a_healthy_machine_has_no_problems() {
+    let (out, code) = doctor(&[
+        "--facts",
+        "examples/machines/linux.json",
+        "--fail-on",
+        "info",
+    ]);
+    assert!(out.ends_with("No problems found.\n"), "{out}");
+    assert!(!out.contains('!') && !out.contains('✗'), "{out}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn json_output_lists_the_findings() {
+    let (out, _) = doctor(&[
+        "--facts",
+        "examples/machines/macos.json",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"GO001"), "{out}");
+    let fix = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "GO001")
+        .unwrap()["fix"]
+        .clone();
+    assert_eq!(fix["commands"]["sh"], "go env -w GOPATH=\"$HOME/go\"");
+}
+
+#[test]
+fn this_machine_is_examined_without_error() {
+    let (out, code) = doctor(&["--go-timeout", "20"]);
+    assert!(code == 0 || code == 1, "{out}");
+    assert!(out.starts_with("gopolicy doctor: "), "{out}");
+}
+
+#[test]
+fn a_snapshot_of_another_version_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, "{\"snapshot_version\": 99}").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gopolicy"))
+        .args(["doctor", "--facts"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("old.json"));
+}
