@@ -137,7 +137,11 @@ fn check(kind: &str, dir: &Path) -> Vec<Diag> {
     }
     // A non-zero exit means findings at or above error (the default --fail-on).
     let errors = report["summary"]["errors"].as_u64().unwrap();
-    assert_eq!(code == Some(1), errors > 0, "exit {code:?} with {errors} errors");
+    assert_eq!(
+        code == Some(1),
+        errors > 0,
+        "exit {code:?} with {errors} errors"
+    );
     found
 }
 
@@ -152,7 +156,10 @@ fn starter_workflows() {
     };
     let diags = check("github-workflow", &dir);
     let syntax: Vec<_> = diags.iter().filter(|d| d.code == "SYS001").collect();
-    assert!(syntax.is_empty(), "syntax errors in valid YAML: {syntax:#?}");
+    assert!(
+        syntax.is_empty(),
+        "syntax errors in valid YAML: {syntax:#?}"
+    );
     // Reviewed: the starter workflows use actions/checkout@v4 and actions/setup-go@v4,
     // both built for retired Node runtimes. Any other id needs a review before it is
     // added here.
@@ -171,8 +178,7 @@ fn actionlint_testdata() {
     let mut expected: BTreeMap<PathBuf, Vec<(u64, u64)>> = BTreeMap::new();
     for path in yaml_files(&dir) {
         let bytes = std::fs::read(&path).unwrap();
-        let (text, encoding) =
-            decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (text, encoding) = decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let doc = yaml::parse(
             SourceText::new(path.display().to_string(), text, encoding),
             Target::GithubWorkflow,
