@@ -14,18 +14,28 @@ fn main() {
     collect(&root, &mut files);
     files.sort();
     let mut out = String::from(
-        "/// (path under rules/, file text, the text without docs and tests) of every built-in rule.\n\
-         pub static BUILTIN_RULES: &[(&str, &str, &str)] = &[\n",
+        "/// (path under rules/, file text, the text without docs and tests, id, name, target)\n\
+         /// of every built-in rule.\n\
+         pub static BUILTIN_RULES: &[(&str, &str, &str, &str, &str, &str)] = &[\n",
     );
     for file in &files {
         let rel = file.strip_prefix(&root).expect("under rules/");
         let rel = rel.to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(file).expect("rule files are UTF-8");
+        let field = |key: &str| -> String {
+            text.parse::<toml::Table>()
+                .ok()
+                .and_then(|t| t.get(key).and_then(|v| v.as_str()).map(str::to_owned))
+                .unwrap_or_default()
+        };
         out.push_str(&format!(
-            "    ({:?}, include_str!({:?}), {:?}),\n",
+            "    ({:?}, include_str!({:?}), {:?}, {:?}, {:?}, {:?}),\n",
             format!("rules/{rel}"),
             file.to_string_lossy(),
-            runtime_text(&text)
+            runtime_text(&text),
+            field("id"),
+            field("name"),
+            field("target"),
         ));
     }
     out.push_str("];\n");

@@ -48,24 +48,56 @@ pub struct RuleSet {
     root: std::path::PathBuf,
     docs_url: String,
     today: Date,
+    /// (id, name) of built-in rules that exist but were not loaded for this run.
+    others: Vec<(String, String)>,
 }
 
 impl RuleSet {
     /// Load the built-in rules and the packs, then apply the config and command line.
     pub fn load(config: &Config, overrides: &Overrides) -> Result<RuleSet, Error> {
-        let mut sources = registry::builtin_for_checking()?;
+        RuleSet::load_for(config, overrides, None)
+    }
+
+    /// As [`RuleSet::load`], compiling only the built-in rules for these kinds of
+    /// document (and the engine's and environment rules): a pre-commit run on one go.mod
+    /// need not compile the CI rules.
+    pub fn load_for(
+        config: &Config,
+        overrides: &Overrides,
+        targets: Option<&std::collections::BTreeSet<crate::document::Target>>,
+    ) -> Result<RuleSet, Error> {
+        let wanted = |target: &str| match targets {
+            None => true,
+            Some(targets) => {
+                target == "any"
+                    || target == "env" && targets.iter().any(|t| t.assigns_environment())
+                    || targets.iter().any(|t| t.name() == target)
+            }
+        };
+        let (mut sources, skipped) = registry::builtin_for_checking(&wanted)?;
         for pack in config.rule_packs.iter().chain(&overrides.extra_packs) {
             sources.extend(registry::load_pack(pack)?);
         }
         registry::check_unique(&sources)?;
         sources.sort_by(|a, b| a.id().cmp(b.id()));
         let sources: Vec<&RuleSource> = sources.iter().collect();
-        RuleSet::from_sources(&sources, config, overrides)
+        RuleSet::from_sources_knowing(&sources, &skipped, config, overrides)
     }
 
     /// Compile `sources` (sorted by id) under a config.
     pub fn from_sources(
         sources: &[&RuleSource],
+        config: &Config,
+        overrides: &Overrides,
+    ) -> Result<RuleSet, Error> {
+        RuleSet::from_sources_knowing(sources, &[], config, overrides)
+    }
+
+    /// Compile `sources` under a config; `others` are rules that exist but were not
+    /// loaded, which a selector may name without error.
+    fn from_sources_knowing(
+        sources: &[&RuleSource],
+        others: &[(&str, &str)],
         config: &Config,
         overrides: &Overrides,
     ) -> Result<RuleSet, Error> {
@@ -76,7 +108,12 @@ impl RuleSet {
                 .filter(|(_, s)| selects(&selector.text, s.id(), s.name()))
                 .map(|(i, _)| i)
                 .collect();
-            if found.is_empty() {
+            let known_elsewhere = || {
+                others
+                    .iter()
+                    .any(|(id, name)| selects(&selector.text, id, name))
+            };
+            if found.is_empty() && !known_elsewhere() {
                 return Err(config.error(
                     &selector.origin,
                     format!("`{}` matches no rule", selector.text),
@@ -176,7 +213,20 @@ impl RuleSet {
                 .clone()
                 .unwrap_or_else(|| DEFAULT_DOCS_URL.to_owned()),
             today: Date::today(),
+            others: others
+                .iter()
+                .map(|(i, n)| (i.to_string(), n.to_string()))
+                .collect(),
         })
+    }
+
+    /// Is there a rule with this id or name, loaded or not?
+    fn knows(&self, key: &str) -> bool {
+        self.find(key).is_some()
+            || self
+                .others
+                .iter()
+                .any(|(id, name)| id == key || name == key)
     }
 
     /// Find a rule by id or name.
@@ -358,7 +408,7 @@ impl RuleSet {
         }
         for (i, s) in suppressions.iter().enumerate() {
             let rules = s.rules.join(",");
-            if let Some(unknown) = s.rules.iter().find(|r| self.find(r).is_none()) {
+            if let Some(unknown) = s.rules.iter().find(|r| !self.knows(r)) {
                 out.extend(self.engine_diagnostic(
                     doc,
                     core::INVALID_SUPPRESSION,

@@ -391,7 +391,7 @@ fn every_example_machine_loads() {
                 assert!(human
                     .stdout
                     .contains("GOSUMDB     = off  [go env file line 2]"));
-                assert!(human.stdout.contains(r"3. C:\Program Files\Go\bin"));
+                assert!(human.stdout.contains(r". C:\Program Files\Go\bin"));
             }
             "wsl" => assert!(human.stdout.contains("GOPATH: on a Windows drive")),
             _ => {}

@@ -148,11 +148,11 @@ fn covered_line(doc: &Document, comment: &Comment) -> usize {
     if comment.trailing {
         return line;
     }
-    let marker = doc.target.comment_marker();
+    let markers = doc.target.comment_markers();
     (line + 1..=doc.source.line_count())
         .find(|&l| {
             let text = doc.source.line_text(l).trim();
-            !text.is_empty() && !text.starts_with(marker)
+            !text.is_empty() && !markers.iter().any(|m| text.starts_with(m))
         })
         .unwrap_or(line)
 }

@@ -126,6 +126,26 @@ impl Node {
         }
     }
 
+    /// The tree without spans and styles: `{k=v,...}`, `[a,b]`, scalars quoted. Two
+    /// nodes with the same shape hold the same data.
+    pub fn shape(&self) -> String {
+        match &self.value {
+            Value::Scalar { value, .. } => format!("{value:?}"),
+            Value::List(items) => {
+                let items: Vec<String> = items.iter().map(Node::shape).collect();
+                format!("[{}]", items.join(","))
+            }
+            Value::Map(entries) => {
+                let entries: Vec<String> = entries
+                    .iter()
+                    .map(|e| format!("{}={}", e.key, e.value.shape()))
+                    .collect();
+                format!("{{{}}}", entries.join(","))
+            }
+            Value::Link(_) => "link".into(),
+        }
+    }
+
     /// The decoded text of a scalar.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
@@ -178,10 +198,20 @@ pub enum Target {
     /// The machine's facts (`gopolicy facts`), as YAML (a view, not a file).
     #[serde(rename = "machine")]
     Machine,
+    /// PowerShell scripts, modules and profiles (`*.ps1`, `*.psm1`).
+    #[serde(rename = "powershell")]
+    Powershell,
+    /// cmd.exe batch files (`*.bat`, `*.cmd`).
+    #[serde(rename = "cmd")]
+    Cmd,
+    /// POSIX shell scripts and rc files (`*.sh`, `.bashrc`, `.profile`, `.zshrc`, ...),
+    /// and fish's `config.fish`.
+    #[serde(rename = "shell")]
+    Shell,
 }
 
 impl Target {
-    pub const ALL: [Target; 9] = [
+    pub const ALL: [Target; 12] = [
         Target::GoMod,
         Target::GoWork,
         Target::GithubWorkflow,
@@ -191,6 +221,9 @@ impl Target {
         Target::GoEnvFile,
         Target::ProcessEnv,
         Target::Machine,
+        Target::Powershell,
+        Target::Cmd,
+        Target::Shell,
     ];
 
     pub fn name(self) -> &'static str {
@@ -204,6 +237,9 @@ impl Target {
             Target::GoEnvFile => "go-env-file",
             Target::ProcessEnv => "process-env",
             Target::Machine => "machine",
+            Target::Powershell => "powershell",
+            Target::Cmd => "cmd",
+            Target::Shell => "shell",
         }
     }
 
@@ -219,6 +255,9 @@ impl Target {
             Target::GoEnvFile => "go/env",
             Target::ProcessEnv => "process-env.yml",
             Target::Machine => "machine.yml",
+            Target::Powershell => "profile.ps1",
+            Target::Cmd => "setup.cmd",
+            Target::Shell => "setup.sh",
         }
     }
 
@@ -233,6 +272,8 @@ impl Target {
             Some(Target::GoMod)
         } else if name.ends_with("go.work") {
             Some(Target::GoWork)
+        } else if let Some(script) = Target::of_script_name(name) {
+            Some(script)
         } else if !yaml {
             None
         } else if dir == ".github/workflows" || dir.ends_with("/.github/workflows") {
@@ -254,6 +295,36 @@ impl Target {
         }
     }
 
+    /// Scripts and shell profiles, by name.
+    fn of_script_name(name: &str) -> Option<Target> {
+        let lower = name.to_ascii_lowercase();
+        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        match ext {
+            "ps1" | "psm1" => return Some(Target::Powershell),
+            "bat" | "cmd" => return Some(Target::Cmd),
+            "sh" | "bash" | "zsh" => return Some(Target::Shell),
+            _ => {}
+        }
+        const PROFILES: [&str; 10] = [
+            ".profile",
+            ".bashrc",
+            ".bash_profile",
+            ".bash_login",
+            ".zshrc",
+            ".zprofile",
+            ".zshenv",
+            ".zlogin",
+            "config.fish",
+            ".envrc",
+        ];
+        PROFILES.contains(&name).then_some(Target::Shell)
+    }
+
+    /// Do documents of this kind assign environment variables (for `target = "env"`)?
+    pub fn assigns_environment(self) -> bool {
+        !matches!(self, Target::GoMod | Target::GoWork | Target::Machine)
+    }
+
     /// Does the file name end as this kind's files do (`.mod`, `.work`, `.yml`/`.yaml`)?
     /// Used with `--as`, where the user says what the files are.
     pub fn has_extension_of(self, path: &str) -> bool {
@@ -261,6 +332,9 @@ impl Target {
             Target::GoMod => path.ends_with(".mod"),
             Target::GoWork => path.ends_with(".work"),
             Target::GoEnvFile => true,
+            Target::Powershell | Target::Cmd | Target::Shell => {
+                Target::of_script_name(path.rsplit('/').next().unwrap_or(path)) == Some(self)
+            }
             _ => path.ends_with(".yml") || path.ends_with(".yaml"),
         }
     }
@@ -280,17 +354,20 @@ impl Target {
         })
     }
 
-    /// The comment marker used for inline suppressions in this kind of file.
-    pub fn comment_marker(self) -> &'static str {
+    /// What starts a comment line in this kind of file (for inline suppressions).
+    pub fn comment_markers(self) -> &'static [&'static str] {
         match self {
-            Target::GoMod | Target::GoWork => "//",
+            Target::GoMod | Target::GoWork => &["//"],
+            Target::Cmd => &["::", "REM ", "rem ", "@REM ", "@rem "],
             Target::GithubWorkflow
             | Target::GithubAction
             | Target::AzurePipelines
             | Target::GitlabCi
             | Target::GoEnvFile
             | Target::ProcessEnv
-            | Target::Machine => "#",
+            | Target::Machine
+            | Target::Powershell
+            | Target::Shell => &["#"],
         }
     }
 }

@@ -93,7 +93,37 @@ impl Query {
 
     /// The first node this query reaches, if any.
     pub fn first<'d>(&self, start: Hit<'d>) -> Option<Hit<'d>> {
+        if let Some(found) = self.follow(start) {
+            return found;
+        }
         self.select(start).into_iter().next()
+    }
+
+    /// For a path of keys and indexes only (one node at most, the common case in
+    /// filters, `on` and templates): walk it without allocating. `None` for other paths.
+    fn follow<'d>(&self, start: Hit<'d>) -> Option<Option<Hit<'d>>> {
+        let mut hit = start;
+        for segment in &self.segments {
+            let current = resolve(hit);
+            let next = match (segment, &current.node.value) {
+                (Segment::Key(key), Value::Map(entries)) => {
+                    entries.iter().find(|e| &e.key == key).map(|e| &e.value)
+                }
+                (Segment::Index(i), Value::List(items)) => items.get(*i),
+                (Segment::Key(_) | Segment::Index(_), _) => None,
+                _ => return None,
+            };
+            match next {
+                Some(node) => {
+                    hit = Hit {
+                        doc: current.doc,
+                        node,
+                    }
+                }
+                None => return Some(None),
+            }
+        }
+        Some(Some(hit))
     }
 }
 
@@ -151,21 +181,21 @@ impl Segment {
 
 impl Filter {
     fn accepts(&self, item: Hit<'_>) -> bool {
-        let found = self.key.select(item);
-        let passes = match &self.comparison {
-            None => !found.is_empty(),
-            Some((comparison, operand)) => found.iter().any(|hit| {
-                let Some(value) = hit.node.as_str() else {
-                    return false;
-                };
-                match comparison {
+        let matches = |hit: &Hit<'_>| match &self.comparison {
+            None => true,
+            Some((comparison, operand)) => {
+                hit.node.as_str().is_some_and(|value| match comparison {
                     Comparison::Equals => value == operand,
                     Comparison::NotEquals => value != operand,
                     Comparison::StartsWith => value.starts_with(operand.as_str()),
                     Comparison::Contains => value.contains(operand.as_str()),
                     Comparison::EndsWith => value.ends_with(operand.as_str()),
-                }
-            }),
+                })
+            }
+        };
+        let passes = match self.key.follow(item) {
+            Some(one) => one.is_some_and(|hit| matches(&hit)),
+            None => self.key.select(item).iter().any(matches),
         };
         passes != self.negated
     }

@@ -13,17 +13,29 @@ include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 pub fn builtin() -> Result<Vec<RuleSource>, SourceError> {
     BUILTIN_RULES
         .iter()
-        .map(|(path, text, _)| RuleSource::parse(path, text, true))
+        .map(|(path, text, ..)| RuleSource::parse(path, text, true))
         .collect()
 }
 
-/// The built-in rules without their docs and test cases: what checking needs, and a
-/// quarter of the text to parse.
-pub fn builtin_for_checking() -> Result<Vec<RuleSource>, SourceError> {
-    BUILTIN_RULES
-        .iter()
-        .map(|(path, _, runtime)| RuleSource::parse(path, runtime, true))
-        .collect()
+/// (id, name) of a rule.
+pub type RuleKey = (&'static str, &'static str);
+
+/// The built-in rules whose target `wanted` accepts, without their docs and test cases:
+/// what checking needs, and a quarter of the text to parse. Also the (id, name) of the
+/// built-ins left out, so selectors naming them are still known.
+pub fn builtin_for_checking(
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<(Vec<RuleSource>, Vec<RuleKey>), SourceError> {
+    let mut sources = Vec::new();
+    let mut skipped = Vec::new();
+    for (path, _, runtime, id, name, target) in BUILTIN_RULES {
+        if wanted(target) {
+            sources.push(RuleSource::parse(path, runtime, true)?);
+        } else {
+            skipped.push((*id, *name));
+        }
+    }
+    Ok((sources, skipped))
 }
 
 /// Parse every `*.toml` file under a rule pack folder, sorted by path.

@@ -31,15 +31,24 @@ pub fn assignments(doc: &Document) -> Vec<Node> {
             }
         }
         Target::AzurePipelines => {
-            collect(root.get("variables"), "pipeline", &mut out);
-            for stage in items(root.get("stages")) {
-                collect(stage.get("variables"), "stage", &mut out);
-                for job in items(stage.get("jobs")) {
-                    collect(job.get("variables"), "job", &mut out);
+            // A pipeline or template: variables at each level, and script steps' env.
+            let steps_env = |steps: Option<&Node>, out: &mut Vec<Node>| {
+                for step in items(steps) {
+                    collect(step.get("env"), "step", out);
                 }
-            }
-            for job in items(root.get("jobs")) {
+            };
+            collect(root.get("variables"), "pipeline", &mut out);
+            steps_env(root.get("steps"), &mut out);
+            let jobs = items(root.get("stages"))
+                .flat_map(|stage| {
+                    collect(stage.get("variables"), "stage", &mut out);
+                    items(stage.get("jobs"))
+                })
+                .chain(items(root.get("jobs")))
+                .collect::<Vec<_>>();
+            for job in jobs {
                 collect(job.get("variables"), "job", &mut out);
+                steps_env(job.get("steps"), &mut out);
             }
         }
         Target::GitlabCi => {
@@ -60,6 +69,10 @@ pub fn assignments(doc: &Document) -> Vec<Node> {
         }
         Target::GoEnvFile => out = super::goenv::assignments(root),
         Target::ProcessEnv => collect(Some(root), "process", &mut out),
+        // Script tokenizers build their assignments in the shared shape already.
+        Target::Powershell | Target::Cmd | Target::Shell => {
+            out.extend(items(root.get("assignments")).cloned())
+        }
         Target::GoMod | Target::GoWork | Target::Machine => {}
     }
     out
@@ -110,7 +123,7 @@ fn collect(block: Option<&Node>, scope: &str, out: &mut Vec<Node>) {
     }
 }
 
-fn assignment(name: Node, value: &Node, scope: &str) -> Node {
+pub fn assignment(name: Node, value: &Node, scope: &str) -> Node {
     let span = name.span.cover(value.span);
     let entry = |key: &str, value: Node| Entry {
         key: key.to_owned(),

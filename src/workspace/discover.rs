@@ -69,29 +69,30 @@ pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
 }
 
 fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: &mut Discovered) {
-    let root = config.root.clone();
     let walk_root = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // Patterns are relative to the config's folder; for a tree outside it (a config given
+    // with --config elsewhere), relative to the folder walked.
+    let prefix = walk_root
+        .strip_prefix(&config.root)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let excludes = excludes.clone();
+    let walked = dir.to_path_buf();
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .parents(true)
         .git_global(false)
         .require_git(false)
         .filter_entry(move |entry| {
-            let path =
-                std::path::absolute(entry.path()).unwrap_or_else(|_| entry.path().to_path_buf());
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            // Patterns are relative to the config's folder; for a tree outside it (a
-            // config given with --config elsewhere), relative to the folder walked.
-            match path
-                .strip_prefix(&root)
-                .or_else(|_| path.strip_prefix(&walk_root))
-            {
-                Ok(rel) if !rel.as_os_str().is_empty() => !excludes
-                    .matched_path_or_any_parents(rel, is_dir)
-                    .is_ignore(),
-                _ => true,
+            let Ok(inside) = entry.path().strip_prefix(&walked) else {
+                return true;
+            };
+            if inside.as_os_str().is_empty() {
+                return true;
             }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            // The walk prunes excluded folders, so only the entry itself needs matching.
+            !excludes.matched(prefix.join(inside), is_dir).is_ignore()
         })
         .build();
     for entry in walker {

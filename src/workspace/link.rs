@@ -69,7 +69,13 @@ pub fn link(
                     add_link(&mut doc.root, "$gomod", module, span);
                 }
             }
-            Target::GoMod | Target::GoEnvFile | Target::ProcessEnv | Target::Machine => {}
+            Target::GoMod
+            | Target::GoEnvFile
+            | Target::ProcessEnv
+            | Target::Machine
+            | Target::Powershell
+            | Target::Cmd
+            | Target::Shell => {}
         }
         out.push((i, Arc::new(doc)));
     }

@@ -49,9 +49,47 @@ pub fn load(files: &[FileEntry], max_file_size: u64, base: &Path) -> Loaded {
             Err(problem) => problems.push(problem),
         }
     }
+    follow_references(&mut documents, &mut problems, max_file_size, base);
     Loaded {
         documents: super::link::link(documents, max_file_size, base),
         problems,
+    }
+}
+
+/// At most this many files are read by following references, so a cycle or a huge
+/// template tree cannot run away.
+const MAX_FOLLOWED: usize = 1000;
+
+/// Read the local templates and includes the documents refer to (and theirs), once each.
+fn follow_references(
+    documents: &mut Vec<(PathBuf, Document)>,
+    problems: &mut Vec<FileProblem>,
+    max_file_size: u64,
+    base: &Path,
+) {
+    let mut seen: std::collections::HashSet<PathBuf> =
+        documents.iter().map(|(p, _)| p.clone()).collect();
+    let mut next = 0;
+    let mut followed = 0;
+    while next < documents.len() && followed < MAX_FOLLOWED {
+        let (path, doc) = &documents[next];
+        next += 1;
+        let found = super::follow::references(doc, path);
+        for (target_path, target) in found {
+            let target_path = normalize(&target_path);
+            if !seen.insert(target_path.clone()) || followed >= MAX_FOLLOWED {
+                continue;
+            }
+            followed += 1;
+            let shown = super::discover::display_path(&target_path, base);
+            match read_and_parse(&target_path, &shown, target, max_file_size) {
+                Ok(doc) => documents.push((target_path, doc)),
+                // A template that is missing is Azure's or GitLab's error to report;
+                // one that exists but cannot be read is ours.
+                Err(problem) if target_path.exists() => problems.push(problem),
+                Err(_) => {}
+            }
+        }
     }
 }
 

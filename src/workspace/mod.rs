@@ -2,6 +2,7 @@
 //! This and `facts/` are the only modules that touch the file system.
 
 pub mod discover;
+mod follow;
 pub mod link;
 pub mod load;
 pub mod repo;

@@ -63,22 +63,7 @@ fn errors(doc: &Document) -> Vec<String> {
 
 /// The tree without spans and styles.
 fn shape(node: &Node) -> String {
-    match &node.value {
-        Value::Scalar { value, .. } => format!("{value:?}"),
-        Value::List(items) => format!(
-            "[{}]",
-            items.iter().map(shape).collect::<Vec<_>>().join(",")
-        ),
-        Value::Map(entries) => format!(
-            "{{{}}}",
-            entries
-                .iter()
-                .map(|e| format!("{}={}", e.key, shape(&e.value)))
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-        Value::Link(_) => "link".into(),
-    }
+    node.shape()
 }
 
 #[test]
