@@ -22,12 +22,21 @@ fn main() {
         let rel = file.strip_prefix(&root).expect("under rules/");
         let rel = rel.to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(file).expect("rule files are UTF-8");
+        let table = text.parse::<toml::Table>().ok();
         let field = |key: &str| -> String {
-            text.parse::<toml::Table>()
-                .ok()
+            table
+                .as_ref()
                 .and_then(|t| t.get(key).and_then(|v| v.as_str()).map(str::to_owned))
                 .unwrap_or_default()
         };
+        // The target and any also_targets, comma-separated.
+        let mut targets = vec![field("target")];
+        if let Some(also) = table
+            .as_ref()
+            .and_then(|t| t.get("also_targets")?.as_array().cloned())
+        {
+            targets.extend(also.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+        }
         out.push_str(&format!(
             "    ({:?}, include_str!({:?}), {:?}, {:?}, {:?}, {:?}),\n",
             format!("rules/{rel}"),
@@ -35,7 +44,7 @@ fn main() {
             runtime_text(&text),
             field("id"),
             field("name"),
-            field("target"),
+            targets.join(","),
         ));
     }
     out.push_str("];\n");

@@ -71,7 +71,9 @@ impl RuleSet {
             Some(targets) => {
                 target == "any"
                     || target == "env" && targets.iter().any(|t| t.assigns_environment())
-                    || targets.iter().any(|t| t.name() == target)
+                    || target
+                        .split(',')
+                        .any(|name| targets.iter().any(|t| t.name() == name))
             }
         };
         let (mut sources, skipped) = registry::builtin_for_checking(&wanted)?;

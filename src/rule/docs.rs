@@ -11,6 +11,12 @@ pub fn markdown(source: &RuleSource) -> String {
         RuleTarget::Env => "environment assignments in any file",
         RuleTarget::Any => "any file",
     };
+    let also: Vec<&str> = spec.also_targets.iter().map(|t| t.name()).collect();
+    let target = if also.is_empty() {
+        target.to_owned()
+    } else {
+        format!("{target}, {}", also.join(", "))
+    };
     let mut out = format!(
         "# {} {}\n\n{}\n\n- Severity: {}\n- Applies to: {}\n- Defined in: `{}`\n\n",
         source.id(),

@@ -12,7 +12,7 @@ use crate::document::{Document, Node};
 impl Rule {
     /// Does this rule look at this kind of document?
     pub fn applies_to(&self, doc: &Document) -> bool {
-        self.target == RuleTarget::File(doc.target)
+        self.target == RuleTarget::File(doc.target) || self.also_targets.contains(&doc.target)
     }
 
     /// Every diagnostic this rule reports on `doc`, in check and document order.

@@ -63,6 +63,7 @@ pub struct Rule {
     pub name: String,
     pub severity: Severity,
     pub target: RuleTarget,
+    pub also_targets: Vec<Target>,
     pub summary: String,
     pub message: Template,
     pub help: Option<Template>,
@@ -133,6 +134,9 @@ impl RuleSource {
             }
         }
         match spec.target {
+            RuleTarget::Env | RuleTarget::Any if !spec.also_targets.is_empty() => {
+                return fail(spec.id.span(), "also_targets goes with a file target");
+            }
             RuleTarget::File(_) | RuleTarget::Env if spec.check.is_empty() => {
                 return fail(spec.id.span(), "a rule needs at least one [[check]]")
             }
@@ -268,6 +272,7 @@ impl RuleSource {
             name: self.name().to_owned(),
             severity: spec.severity,
             target: spec.target,
+            also_targets: spec.also_targets.clone(),
             summary: spec.summary.clone(),
             message: template(spec.message.get_ref(), spec.message.span())?,
             help: spec

@@ -95,6 +95,10 @@ pub struct RuleSpec {
     pub name: Spanned<String>,
     pub severity: Severity,
     pub target: RuleTarget,
+    /// More kinds of file the same checks apply to (paths that do not exist in a kind
+    /// select nothing there): e.g. a workflow rule that also reads composite actions.
+    #[serde(default)]
+    pub also_targets: Vec<Target>,
     pub summary: String,
     pub message: Spanned<String>,
     /// One line of advice shown under the diagnostic (a template).
