@@ -6,6 +6,8 @@ pub mod env;
 pub mod goenv;
 pub mod gomod;
 pub mod powershell;
+#[cfg(test)]
+mod script_tests;
 pub mod shell;
 pub mod yaml;
 

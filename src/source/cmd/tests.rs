@@ -1,5 +1,6 @@
 use super::parse;
-use crate::document::{Document, Encoding, Node, SourceText, Value};
+use crate::document::{Document, Encoding, Node, SourceText};
+use crate::source::script_tests::{commands, items};
 
 fn doc(text: &str) -> Document {
     parse(SourceText::new(
@@ -7,30 +8,6 @@ fn doc(text: &str) -> Document {
         text.to_owned(),
         Encoding::Utf8,
     ))
-}
-
-fn items<'a>(doc: &'a Document, key: &str) -> &'a [Node] {
-    match &doc.root.get(key).expect("present").value {
-        Value::List(items) => items,
-        _ => panic!("not a list"),
-    }
-}
-
-fn commands(doc: &Document) -> Vec<String> {
-    items(doc, "commands")
-        .iter()
-        .map(|c| {
-            let args: Vec<&str> = match &c.get("args").unwrap().value {
-                Value::List(a) => a.iter().map(|n| n.as_str().unwrap()).collect(),
-                _ => vec![],
-            };
-            format!(
-                "{} {}",
-                c.get("name").unwrap().as_str().unwrap(),
-                args.join("|")
-            )
-        })
-        .collect()
 }
 
 fn assignments(doc: &Document) -> Vec<String> {

@@ -1,15 +1,9 @@
 use super::parse;
 use crate::document::{Document, Encoding, Node, SourceText, Value};
+use crate::source::script_tests::items;
 
 fn doc(path: &str, text: &str) -> Document {
     parse(SourceText::new(path, text.to_owned(), Encoding::Utf8))
-}
-
-fn items<'a>(doc: &'a Document, key: &str) -> &'a [Node] {
-    match doc.root.get(key).map(|n| &n.value) {
-        Some(Value::List(items)) => items,
-        _ => panic!("no list {key}"),
-    }
 }
 
 fn s<'a>(node: &'a Node, key: &str) -> &'a str {
