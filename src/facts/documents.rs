@@ -2,6 +2,8 @@
 //!
 //! - `go-env-file`: the file `go env -w` writes, at its own path, so a diagnostic points
 //!   at the line to change;
+//! - each shell or PowerShell profile (`shell`, `powershell`), at its own path, so script
+//!   and environment rules report at the profile's line;
 //! - `process-env`: the process environment as YAML (`NAME: "value"`, names upper-cased
 //!   where the OS ignores case), so `target = "env"` rules run on it as on any file;
 //! - `machine`: the facts as YAML (see `docs/rule-format.md`), for rules about the
@@ -13,7 +15,8 @@
 
 use std::collections::BTreeMap;
 
-use super::Facts;
+use super::origin::Origin;
+use super::{profiles, Facts};
 use crate::document::{Document, Encoding, SourceText, Target};
 use crate::source;
 
@@ -25,6 +28,7 @@ pub fn documents(facts: &Facts, label: &str) -> Vec<Document> {
             out.push(source::parse(source, Target::GoEnvFile));
         }
     }
+    out.extend(facts.profiles.iter().filter_map(profiles::parse));
     let views = [
         (Target::ProcessEnv, "process-env", process_env_yaml(facts)),
         (Target::Machine, "machine", machine_yaml(facts)),
@@ -90,6 +94,7 @@ fn machine_yaml(facts: &Facts) -> String {
         line(2, format!("env_error: {}", q(error)));
     }
     let settings = facts.go_settings();
+    let profile = facts.profile_settings();
     if !settings.is_empty() {
         line(2, "env:".into());
         for (name, setting) in &settings {
@@ -97,10 +102,55 @@ fn machine_yaml(facts: &Facts) -> String {
         }
         line(2, "origin:".into());
         for (name, setting) in &settings {
-            line(
-                4,
-                format!("{}: {}", q(name), q(&setting.origin.to_string())),
-            );
+            let mut origin = setting.origin.to_string();
+            // A process value the profile gives (or may give: it cannot be expanded here).
+            let from_profile = profile.get(name).filter(|p| {
+                matches!(setting.origin, Origin::ProcessEnv { .. })
+                    && p.expanded.as_ref().is_none_or(|v| *v == setting.value)
+            });
+            if let Some(p) = from_profile {
+                origin.push_str(&format!(", set in {}", p.place()));
+            }
+            line(4, format!("{}: {}", q(name), q(&origin)));
+        }
+    }
+    let file: BTreeMap<String, String> = facts
+        .go_env_file_parsed()
+        .map(|parsed| {
+            let names = parsed.names();
+            names
+                .into_iter()
+                .filter_map(|n| Some((n.clone(), parsed.lookup(&n)?.1)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !file.is_empty() {
+        line(2, "file:".into());
+        for (name, value) in &file {
+            line(4, format!("{}: {}", q(name), q(value)));
+        }
+    }
+    // Go variables only: those Go knows, and any GO*/CGO_* name.
+    let go_profile: Vec<(&String, &profiles::ProfileSetting)> = profile
+        .iter()
+        .filter(|(n, _)| settings.contains_key(*n) || n.starts_with("GO") || n.starts_with("CGO_"))
+        .collect();
+    if !go_profile.is_empty() {
+        line(2, "profile:".into());
+        for (name, p) in &go_profile {
+            line(4, format!("{}: {}", q(name), q(&p.value)));
+        }
+        if go_profile.iter().any(|(_, p)| p.expanded.is_some()) {
+            line(2, "profile_value:".into());
+            for (name, p) in &go_profile {
+                if let Some(v) = &p.expanded {
+                    line(4, format!("{}: {}", q(name), q(v)));
+                }
+            }
+        }
+        line(2, "profile_set_in:".into());
+        for (name, p) in &go_profile {
+            line(4, format!("{}: {}", q(name), q(&p.place())));
         }
     }
     line(2, "binaries:".into());

@@ -8,6 +8,7 @@
 //! - `goenv_file.rs`: where the go env file is, and reading it and `$GOROOT/go.env`;
 //! - `os.rs`: OS, architecture, WSL; `toolchain.rs`: C compiler, pkg-config;
 //! - `origin.rs`: where each Go variable's value comes from;
+//! - `profiles.rs`: the user's shell and PowerShell profiles, and which line set a variable;
 //! - `snapshot.rs`: JSON, loading, redaction; `diff.rs`: comparing two snapshots.
 
 mod command;
@@ -18,6 +19,7 @@ pub mod go;
 pub mod goenv_file;
 pub mod origin;
 pub mod os;
+pub mod profiles;
 pub mod snapshot;
 pub mod toolchain;
 
@@ -51,6 +53,10 @@ pub struct Facts {
     pub goroot_env: Option<FileFact>,
     #[serde(default)]
     pub c_toolchain: CToolchain,
+    /// The user's shell and PowerShell profiles that exist or could not be read, in the
+    /// order shells read them (see `profiles.rs`). Optional in a snapshot.
+    #[serde(default)]
+    pub profiles: Vec<FileFact>,
 }
 
 /// How facts are collected.
@@ -90,6 +96,7 @@ impl Facts {
             FileFact::read(&std::path::Path::new(&root).join("go.env").to_string_lossy())
         });
         let c_toolchain = CToolchain::collect(&env, &go.env, &dirs);
+        let profiles = profiles::collect(host, &env);
         let mut facts = Facts {
             snapshot_version: SNAPSHOT_VERSION,
             os,
@@ -98,6 +105,7 @@ impl Facts {
             go_env_file,
             goroot_env,
             c_toolchain,
+            profiles,
         };
         facts.restore_gotoolchain();
         let settings = facts.go_settings();

@@ -4,10 +4,15 @@
 //! `{"snapshot_version": 1, "os": {...}, "env": {"case_insensitive", "vars": {NAME: value}},
 //! "go": {"first", "env": {NAME: value}, "env_error", "binaries": [{path, version,
 //! version_from, error}]}, "go_env_file": {"located_by", "file": {path, text, error},
-//! "error"}, "goroot_env": {path, text, error}, "c_toolchain": {...}}`.
+//! "error"}, "goroot_env": {path, text, error}, "c_toolchain": {...}, "profiles": [{path,
+//! text, error}]}` (`profiles` optional).
 //!
 //! Redaction is a walk over the serialized JSON, so it reaches every string whatever
-//! field holds it: a field added later cannot leak by being forgotten here.
+//! field holds it: a field added later cannot leak by being forgotten here. The text of a
+//! go env file loses the values of secret-named `NAME=VALUE` lines; the text of a shell or
+//! PowerShell profile (`profiles[*].text`) loses the values of secret-named assignments in
+//! any of the forms a script writes them (see [`script_secret_values`]). Values shaped like
+//! well-known access tokens (GitHub, GitLab, Slack, AWS keys) are redacted wherever they are.
 
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
@@ -76,6 +81,15 @@ fn collect_secrets(value: &Value, key: Option<&str>, out: &mut Vec<String>) {
             for (k, v) in map {
                 match v {
                     Value::String(s) if is_secret_name(k) => out.push(s.clone()),
+                    Value::Array(items) if k == "profiles" => {
+                        for text in items.iter().filter_map(|i| i.get("text")?.as_str()) {
+                            for line in text.lines() {
+                                for range in script_secret_values(line) {
+                                    out.push(unquote(&line[range]).to_owned());
+                                }
+                            }
+                        }
+                    }
                     _ => collect_secrets(v, Some(k), out),
                 }
             }
@@ -98,6 +112,18 @@ fn scrub(value: &mut Value, key: Option<&str>, secrets: &[String]) {
             for (k, v) in map.iter_mut() {
                 match v {
                     Value::String(s) if is_secret_name(k) && !s.is_empty() => *s = REDACTED.into(),
+                    Value::Array(items) if k == "profiles" => {
+                        let fields = items.iter_mut().filter_map(Value::as_object_mut);
+                        for (field, v) in fields.flat_map(|m| m.iter_mut()) {
+                            match v {
+                                // A script, not a go env file: its own line redaction.
+                                Value::String(text) if field == "text" => {
+                                    *text = scrub_string(&redact_script_lines(text), secrets);
+                                }
+                                _ => scrub(v, Some(field), secrets),
+                            }
+                        }
+                    }
                     _ => scrub(v, Some(k), secrets),
                 }
             }
@@ -107,14 +133,19 @@ fn scrub(value: &mut Value, key: Option<&str>, secrets: &[String]) {
             if key == Some("text") {
                 *s = redact_env_lines(s);
             }
-            let mut text = redact_urls(s);
-            for secret in secrets {
-                text = text.replace(secret.as_str(), REDACTED);
-            }
-            *s = text;
+            *s = scrub_string(s, secrets);
         }
         _ => {}
     }
+}
+
+/// URL credentials, token-shaped values and known secret values out of one string.
+fn scrub_string(s: &str, secrets: &[String]) -> String {
+    let mut text = redact_tokens(&redact_urls(s));
+    for secret in secrets {
+        text = text.replace(secret.as_str(), REDACTED);
+    }
+    text
 }
 
 /// `NAME=VALUE` lines of a go env file with a secret name keep the name, lose the value;
@@ -127,6 +158,79 @@ fn redact_env_lines(text: &str) -> String {
                 format!("{name}={REDACTED}{ending}")
             }
             _ => line.to_owned(),
+        })
+        .collect()
+}
+
+/// Values shaped like well-known access tokens, whatever variable holds them: GitHub
+/// (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab (`glpat-`), Slack
+/// (`xox?-`) and AWS access key ids (`AKIA`).
+pub fn redact_tokens(text: &str) -> String {
+    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abposr]-[A-Za-z0-9\-]{10,}|AKIA[0-9A-Z]{16})",
+        )
+        .expect("valid regex")
+    });
+    TOKEN.replace_all(text, REDACTED).into_owned()
+}
+
+/// The byte ranges of secret values in one line of a shell or PowerShell script: the value
+/// of a secret-named `NAME=value` (`export`, a plain or prefix assignment, cmd's `set`,
+/// PowerShell's `$env:NAME = value`), fish's `set [-flags] NAME value...`,
+/// `[Environment]::SetEnvironmentVariable('NAME', value...)`, `setx NAME value` and
+/// `Set-Item env:NAME value`. Quotes around a value are part of its range.
+pub fn script_secret_values(line: &str) -> Vec<std::ops::Range<usize>> {
+    const VALUE: &str = r#"("[^"]*"?|'[^']*'?|[^\s;&|#=][^\s;&|#]*)"#;
+    static FORMS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+        [
+            format!(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*{VALUE}"),
+            r"^\s*set\s+(?:-[A-Za-z-]+\s+)*([A-Za-z_][A-Za-z0-9_]*)\s+(.*\S)".to_owned(),
+            r#"(?i)SetEnvironmentVariable\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*,\s*('[^']*'|"[^"]*"|[^,)]+)"#.to_owned(),
+            format!(r"(?i)\bsetx\s+([A-Za-z_][A-Za-z0-9_]*)\s+{VALUE}"),
+            format!(r#"(?i)\b(?:set-item|si|new-item|ni|set-content)\s+(?:-path\s+)?['"]?env:([A-Za-z_][A-Za-z0-9_]*)['"]?\s+(?:-value\s+)?{VALUE}"#),
+        ]
+        .iter()
+        .map(|re| Regex::new(re).expect("valid regex"))
+        .collect()
+    });
+    let mut ranges: Vec<std::ops::Range<usize>> = FORMS
+        .iter()
+        .flat_map(|re| re.captures_iter(line))
+        .filter(|c| c.get(1).is_some_and(|n| is_secret_name(n.as_str())))
+        .filter_map(|c| c.get(2).map(|v| v.range()))
+        .collect();
+    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+fn unquote(value: &str) -> &str {
+    let v = value.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = v.strip_prefix(q) {
+            return inner.strip_suffix(q).unwrap_or(inner);
+        }
+    }
+    v
+}
+
+/// A profile's text with every secret value (see [`script_secret_values`]) replaced by
+/// `REDACTED`; lines stay where they are.
+fn redact_script_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let mut line = line.to_owned();
+            for range in script_secret_values(&line).into_iter().rev() {
+                line.replace_range(range, REDACTED);
+            }
+            line
         })
         .collect()
 }
@@ -206,6 +310,66 @@ mod tests {
             "https://proxy.example.com/a@b"
         );
         assert_eq!(redact_urls("git@github.com:x/y"), "git@github.com:x/y");
+    }
+
+    #[test]
+    fn profile_secrets_go_in_every_form_a_script_writes_them() {
+        let text = "export GITHUB_TOKEN=ghp_abc\n\
+            export A=1 NPM_TOKEN=\"s3cr3t value\" B=2\r\n\
+            set -gx GITLAB_TOKEN glsecret123\n\
+            $env:MY_API_KEY = 'k-123456'\n\
+            [Environment]::SetEnvironmentVariable(\"AWS_SECRET_ACCESS_KEY\", \"aws123456\", \"User\")\n\
+            setx GH_AUTH xyz12345\n\
+            if [ -n \"$GITHUB_TOKEN\" ]; then echo ok; fi\n\
+            export GOPATH=$HOME/go\n";
+        let got = redact_script_lines(text);
+        for secret in [
+            "ghp_abc",
+            "s3cr3t",
+            "glsecret123",
+            "k-123456",
+            "aws123456",
+            "xyz12345",
+        ] {
+            assert!(!got.contains(secret), "{secret} in {got}");
+        }
+        assert_eq!(got.lines().count(), text.lines().count());
+        assert!(
+            got.contains("export A=1 NPM_TOKEN=REDACTED B=2\r\n"),
+            "{got}"
+        );
+        assert!(
+            got.contains("if [ -n \"$GITHUB_TOKEN\" ]; then echo ok; fi"),
+            "{got}"
+        );
+        assert!(got.contains("export GOPATH=$HOME/go"), "{got}");
+        assert_eq!(
+            redact_tokens("x ghp_0123456789abcdefghij0123 y"),
+            "x REDACTED y"
+        );
+    }
+
+    #[test]
+    fn profile_text_is_redacted_as_a_script_and_its_secrets_everywhere() {
+        let mut facts: Facts = serde_json::from_str(r#"{"snapshot_version": 1}"#).unwrap();
+        facts.profiles = vec![super::super::FileFact {
+            path: "/h/.bashrc".into(),
+            text: Some(
+                "export NPM_TOKEN='npm-s3cr3t-value'\nif [ -n \"$NPM_TOKEN\" ]; then x=1; fi\n"
+                    .into(),
+            ),
+            error: None,
+        }];
+        facts
+            .env
+            .vars
+            .insert("COPY".into(), "npm-s3cr3t-value".into());
+        let json = serde_json::to_string(&redact(facts)).unwrap();
+        assert!(!json.contains("s3cr3t"), "{json}");
+        assert!(
+            json.contains(r#"export NPM_TOKEN=REDACTED\nif [ -n \"$NPM_TOKEN\" ]; then x=1; fi\n"#),
+            "{json}"
+        );
     }
 
     #[test]
