@@ -37,8 +37,26 @@ enum DoctorFormat {
 
 pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     let config = cli.config(std::path::Path::new("."))?;
-    let rules = RuleSet::load(&config, &args.selection.overrides())?;
-    let facts = args.machine.facts()?;
+    // The machine's documents: its views, the go env file, and the profiles.
+    let targets = [
+        Target::Machine,
+        Target::ProcessEnv,
+        Target::GoEnvFile,
+        Target::Shell,
+        Target::Powershell,
+    ]
+    .into_iter()
+    .collect();
+    // Collect the facts (the go commands are most of doctor's time) while the rules load.
+    let (facts, rules) = std::thread::scope(|s| {
+        let facts = s.spawn(|| args.machine.facts());
+        let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets));
+        let facts = facts
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (facts, rules)
+    });
+    let (facts, rules) = (facts?, rules?);
     let documents: Vec<_> = crate::facts::documents::documents(&facts, "")
         .into_iter()
         .map(std::sync::Arc::new)

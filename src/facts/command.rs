@@ -45,6 +45,8 @@ pub fn run(
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
     let deadline = Instant::now() + timeout;
+    // Poll often at first (a go command answers in a few milliseconds), then back off.
+    let mut pause = Duration::from_micros(200);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -53,7 +55,10 @@ pub fn run(
                 let _ = child.wait();
                 return Err(format!("timed out after {}", seconds(timeout)));
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(10));
+            }
             Err(e) => return Err(format!("cannot wait for {}: {e}", program.display())),
         }
     };

@@ -181,6 +181,11 @@ pub fn redact_tokens(text: &str) -> String {
 /// `[Environment]::SetEnvironmentVariable('NAME', value...)`, `setx NAME value` and
 /// `Set-Item env:NAME value`. Quotes around a value are part of its range.
 pub fn script_secret_values(line: &str) -> Vec<std::ops::Range<usize>> {
+    // Only a line that names a secret can assign one: most profile lines are skipped
+    // before any regex runs (or is even compiled).
+    if !is_secret_name(line) {
+        return Vec::new();
+    }
     const VALUE: &str = r#"("[^"]*"?|'[^']*'?|[^\s;&|#=][^\s;&|#]*)"#;
     static FORMS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         [
