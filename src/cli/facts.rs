@@ -48,6 +48,7 @@ pub fn render(facts: &Facts) -> String {
     go_toolchain(o, facts);
     environment(o, facts);
     go_env_file(o, facts);
+    profiles(o, facts);
     c_toolchain(o, facts);
     os(o, facts);
     out
@@ -178,6 +179,40 @@ fn file_body(o: &mut String, text: Option<&str>, error: Option<&str>, facts: &Fa
         let line = parsed.source.position(e.span.start).line;
         let _ = writeln!(o, "    line {line}: {}", e.message);
     }
+}
+
+/// The profiles read, and the Go variables they set for the user's shell.
+fn profiles(o: &mut String, facts: &Facts) {
+    let _ = writeln!(o, "Shell and PowerShell profiles");
+    if facts.profiles.is_empty() {
+        let _ = writeln!(o, "  none found");
+    }
+    for file in &facts.profiles {
+        match &file.error {
+            Some(error) => {
+                let _ = writeln!(o, "  {}: {error}", file.path);
+            }
+            None => {
+                let _ = writeln!(o, "  {}", file.path);
+            }
+        }
+    }
+    let settings = facts.profile_settings();
+    let go: Vec<_> = settings
+        .iter()
+        .filter(|(name, _)| name.starts_with("GO") || name.starts_with("CGO_"))
+        .collect();
+    if !go.is_empty() {
+        let _ = writeln!(o, "  Go variables they set:");
+        for (name, setting) in go {
+            let _ = writeln!(
+                o,
+                "    {name} = {}  [{} line {}]",
+                setting.value, setting.path, setting.line
+            );
+        }
+    }
+    let _ = writeln!(o);
 }
 
 fn c_toolchain(o: &mut String, facts: &Facts) {

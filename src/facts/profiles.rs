@@ -9,6 +9,7 @@
 //! | bash | `~/.profile`, `~/.bash_login`, `~/.bash_profile`, `~/.bashrc` |
 //! | zsh | `$ZDOTDIR` (default `~`): `.zshenv`, `.zprofile`, `.zshrc`, `.zlogin` |
 //! | fish | `$XDG_CONFIG_HOME/fish/config.fish` (default `~/.config/fish/config.fish`) |
+//! | PowerShell 7 on Linux/macOS | `$XDG_CONFIG_HOME/powershell/profile.ps1`, `.../Microsoft.PowerShell_profile.ps1` (default `~/.config/powershell`) |
 //! | PowerShell 7 | `$PSHOME\profile.ps1`, `$PSHOME\Microsoft.PowerShell_profile.ps1`, `Documents\PowerShell\profile.ps1`, `Documents\PowerShell\Microsoft.PowerShell_profile.ps1` |
 //! | Windows PowerShell 5.1 | the same with `Documents\WindowsPowerShell` and its `$PSHOME` |
 //!
@@ -87,6 +88,11 @@ pub fn locate(os: &str, env: &EnvFacts) -> Vec<Location> {
         .map(|d| d.trim_end_matches('/').to_owned())
         .unwrap_or_else(|| format!("{home}/.config"));
     add(format!("{config}/fish/config.fish"), &[Shell::Fish]);
+    // PowerShell 7 on Linux and macOS (about_Profiles: `~/.config/powershell`; it
+    // follows XDG_CONFIG_HOME as fish does): all hosts, then the console host.
+    for name in ["profile.ps1", "Microsoft.PowerShell_profile.ps1"] {
+        add(format!("{config}/powershell/{name}"), &[Shell::Pwsh]);
+    }
     out
 }
 
@@ -429,6 +435,8 @@ mod tests {
                 "/z/.zshrc",
                 "/z/.zlogin",
                 "/x/fish/config.fish",
+                "/x/powershell/profile.ps1",
+                "/x/powershell/Microsoft.PowerShell_profile.ps1",
             ]
         );
         let e = env(&[("HOME", "/h")], false);

@@ -6,3 +6,4 @@ irm https://get.scoop.sh | iex
 iex ((New-Object System.Net.WebClient).DownloadString('http://example.com/install.ps1'))
 Set-ExecutionPolicy Bypass -Scope LocalMachine -Force
 go get -u golang.org/x/lint/golint
+$env:GOROOT = 'C:\Go'
