@@ -77,8 +77,11 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
         .map(Path::to_path_buf)
         .unwrap_or_default();
     let excludes = excludes.clone();
-    let walked = dir.to_path_buf();
-    let walker = ignore::WalkBuilder::new(dir)
+    // Walk the absolute path, so no path below needs the working folder looked up again;
+    // show paths as the user named the folder.
+    let shown_root = display_path(dir, cwd);
+    let walked = walk_root.clone();
+    let walker = ignore::WalkBuilder::new(&walk_root)
         .hidden(false)
         .parents(true)
         .git_global(false)
@@ -99,14 +102,23 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
         match entry {
             Ok(entry) => {
                 if entry.file_type().is_some_and(|t| t.is_file()) {
-                    let path = slashed(entry.path());
+                    let path = entry.path().to_string_lossy().replace('\\', "/");
                     let target = match config.assume {
                         Some(t) => t.has_extension_of(&path).then_some(t),
                         None => Target::of_path(&path),
                     };
                     if let Some(target) = target {
+                        let inside = entry
+                            .path()
+                            .strip_prefix(&walk_root)
+                            .unwrap_or(entry.path());
+                        let inside = inside.to_string_lossy().replace('\\', "/");
+                        let display = match shown_root.as_str() {
+                            "." | "" => inside,
+                            root => format!("{}/{inside}", root.trim_end_matches('/')),
+                        };
                         out.files.push(FileEntry {
-                            display: display_path(entry.path(), cwd),
+                            display,
                             path: entry.into_path(),
                             target,
                         });
