@@ -79,7 +79,11 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
     let excludes = excludes.clone();
     // Walk the absolute path, so no path below needs the working folder looked up again;
     // show paths as the user named the folder.
-    let shown_root = display_path(dir, cwd);
+    let shown_root = if walk_root == cwd {
+        String::new()
+    } else {
+        display_path(dir, cwd)
+    };
     let walked = walk_root.clone();
     let walker = ignore::WalkBuilder::new(&walk_root)
         .hidden(false)
