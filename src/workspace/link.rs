@@ -129,7 +129,37 @@ fn link_setup_go_steps(doc: &mut Document, path: &Path, modules: &mut Modules) {
                 let span = step.span;
                 add_link(step, "$gomod", module, span);
             }
+            add_version_from_file(step, &root);
         }
+    }
+}
+
+/// `$go-version-from-file`: what setup-go reads from a `go-version-file` that is not a
+/// go.mod or go.work (`.go-version`): the file's text, trimmed (setup-go's
+/// `parseGoVersionFile`). The node stands at the `go-version-file` value.
+fn add_version_from_file(step: &mut Node, root: &Path) {
+    let Some(file_node) = step.get("with").and_then(|w| w.get("go-version-file")) else {
+        return;
+    };
+    let Some(file) = file_node
+        .as_str()
+        .filter(|f| !(f.ends_with("go.mod") || f.ends_with("go.work") || f.contains("${{")))
+    else {
+        return;
+    };
+    let path = normalize(&root.join(file));
+    // A version file is a line; anything larger is not one.
+    let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 4096);
+    let Some(text) = small.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+        return;
+    };
+    let span = file_node.span;
+    if let Value::Map(fields) = &mut step.value {
+        fields.push(Entry {
+            key: "$go-version-from-file".to_owned(),
+            key_span: span,
+            value: Node::scalar(span, text.trim(), crate::document::ScalarStyle::Derived),
+        });
     }
 }
 
