@@ -6,9 +6,9 @@ pub mod env;
 pub mod goenv;
 pub mod gomod;
 pub mod powershell;
-#[cfg(test)]
-mod script_tests;
 pub mod shell;
+#[cfg(test)]
+mod test_support;
 pub mod yaml;
 
 use crate::document::{Document, SourceText, Target};

@@ -1,6 +1,6 @@
 use super::parse;
 use crate::document::{Document, Encoding, Node, SourceText};
-use crate::source::script_tests::{commands, items};
+use crate::source::test_support::{commands, items};
 
 fn doc(text: &str) -> Document {
     parse(SourceText::new(

@@ -1,6 +1,7 @@
 use super::checks::{canonical_version, is_go_version, path_major, quote, quote_rune};
 use super::*;
 use crate::document::{decode, Encoding, ScalarStyle, Value};
+use crate::source::test_support::{at, raw, value};
 
 fn gomod(text: &str) -> Document {
     parse(
@@ -14,28 +15,6 @@ fn gowork(text: &str) -> Document {
         SourceText::new("go.work", text.to_owned(), Encoding::Utf8),
         Target::GoWork,
     )
-}
-
-/// The node at a path like `require.1.version` (list items by index).
-fn at<'a>(doc: &'a Document, path: &str) -> &'a Node {
-    let mut node = &doc.root;
-    for seg in path.split('.') {
-        node = match (&node.value, seg.parse::<usize>()) {
-            (Value::List(items), Ok(i)) => &items[i],
-            _ => node
-                .get(seg)
-                .unwrap_or_else(|| panic!("no {seg} in {path}")),
-        };
-    }
-    node
-}
-
-fn raw<'a>(doc: &'a Document, path: &str) -> &'a str {
-    doc.raw(at(doc, path).span)
-}
-
-fn value<'a>(doc: &'a Document, path: &str) -> &'a str {
-    at(doc, path).as_str().unwrap()
 }
 
 fn style(doc: &Document, path: &str) -> ScalarStyle {

@@ -1,6 +1,6 @@
 use super::parse;
 use crate::document::{Document, Encoding, Node, SourceText, Value};
-use crate::source::script_tests::items;
+use crate::source::test_support::items;
 
 fn doc(path: &str, text: &str) -> Document {
     parse(SourceText::new(path, text.to_owned(), Encoding::Utf8))

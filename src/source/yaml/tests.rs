@@ -1,3 +1,4 @@
+use crate::source::test_support::{at, raw, value};
 use std::time::{Duration, Instant};
 
 use super::build::{ALIAS_BASE, MAX_DEPTH};
@@ -17,30 +18,6 @@ fn ok(text: &str) -> Document {
     assert_eq!(errors(&doc), Vec::<String>::new(), "in {text:?}");
     check_spans(&doc);
     doc
-}
-
-/// The node at a path like `jobs.build.steps.1.run` (list items by index).
-fn at<'a>(doc: &'a Document, path: &str) -> &'a Node {
-    let mut node = &doc.root;
-    for seg in path.split('.').filter(|s| !s.is_empty()) {
-        node = match (&node.value, seg.parse::<usize>()) {
-            (Value::List(items), Ok(i)) => &items[i],
-            _ => node
-                .get(seg)
-                .unwrap_or_else(|| panic!("no {seg} in {path}")),
-        };
-    }
-    node
-}
-
-fn raw<'a>(doc: &'a Document, path: &str) -> &'a str {
-    doc.raw(at(doc, path).span)
-}
-
-fn value<'a>(doc: &'a Document, path: &str) -> &'a str {
-    at(doc, path)
-        .as_str()
-        .unwrap_or_else(|| panic!("{path} is not a scalar"))
 }
 
 fn style(doc: &Document, path: &str) -> ScalarStyle {
