@@ -1,6 +1,9 @@
 //! Human output: miette's graphical reports (code, severity, message, the labelled
 //! source, help, the rule's docs link), then a summary line.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 
 use super::Report;
@@ -10,7 +13,7 @@ use crate::rule::schema::Severity;
 /// A diagnostic as miette wants to see it.
 struct Shown<'a> {
     d: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Arc<str>>>,
 }
 
 impl std::fmt::Debug for Shown<'_> {
@@ -73,10 +76,19 @@ pub fn render(report: &Report, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_links(false);
     let mut out = String::new();
+    // One shared copy of each file's text, however many diagnostics it has.
+    let mut texts: BTreeMap<&str, Arc<str>> = BTreeMap::new();
     for d in &report.diagnostics {
-        let source = report
-            .source(&d.path)
-            .map(|s| NamedSource::new(&d.path, s.text.clone()).with_language("go.mod"));
+        let text = match texts.get(d.path.as_str()) {
+            Some(text) => Some(text.clone()),
+            None => report.source(&d.path).map(|s| {
+                let text: Arc<str> = Arc::from(s.text.as_str());
+                texts.insert(&d.path, text.clone());
+                text
+            }),
+        };
+        let has_source = text.is_some();
+        let source = text.map(|t| NamedSource::new(&d.path, t));
         let shown = Shown { d, source };
         if handler.render_report(&mut out, &shown).is_err() {
             // Rendering into a String cannot fail; fall back to the short line if it does.
@@ -86,7 +98,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 sources: Default::default(),
             }));
         }
-        if source_missing(report, d) {
+        if !has_source {
             out.push_str(&format!("  at {}\n", d.path));
         }
         out.push('\n');
@@ -94,8 +106,4 @@ pub fn render(report: &Report, color: bool) -> String {
     out.push_str(&report.summary());
     out.push('\n');
     out
-}
-
-fn source_missing(report: &Report, d: &Diagnostic) -> bool {
-    report.source(&d.path).is_none()
 }
