@@ -10,50 +10,15 @@
 //! on actionlint's data, SYS001 is reported exactly for the files the YAML loader
 //! rejects, with all of the loader's errors, and no other rule runs on those files.
 
+mod common;
+
+use common::{corpus, yaml_files};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
 use gopolicy::document::{decode, SourceText, Target};
 use gopolicy::source::yaml;
-
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
-
-/// The corpus folder (canonical), or `None` (with a message) when it is absent outside CI.
-fn corpus(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(CORPUS).join(sub);
-    if dir.is_dir() {
-        return Some(dir.canonicalize().expect("canonical corpus path"));
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the CI corpus is missing: {}",
-        dir.display()
-    );
-    eprintln!("skipped: no corpus at {}", dir.display());
-    None
-}
-
-/// Every `.yml`/`.yaml` file under `dir`, sorted.
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(dir) = todo.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yml" | "yaml")
-            ) {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-}
 
 fn assert_valid(report: &serde_json::Value) {
     let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/report.schema.json");

@@ -6,59 +6,25 @@
 //! data breaks YAML on purpose in places, so its syntax errors are only counted; Azure
 //! and GitLab files have a known, short list.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{corpus, yaml_files};
+use std::path::Path;
 
 use gopolicy::document::{
     decode, Document, Encoding, Node, ScalarStyle, SourceText, Span, Target, Value,
 };
 use gopolicy::source::yaml;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
-
-/// The corpus folder, or `None` (with a message) when it is absent outside CI.
-fn corpus(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(CORPUS).join(sub);
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the YAML corpus is missing: {}",
-        dir.display()
-    );
-    eprintln!("skipped: no corpus at {}", dir.display());
-    None
-}
-
-/// Every `.yml`/`.yaml` file under `dir`, sorted.
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(dir) = todo.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                todo.push(path);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yml" | "yaml")
-            ) {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
 fn load(path: &Path, target: Target) -> Document {
     let bytes = std::fs::read(path).unwrap();
     let (text, encoding) = decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let shown = path.strip_prefix(CORPUS).unwrap_or(path);
-    let doc = yaml::parse(
-        SourceText::new(shown.display().to_string(), text, encoding),
-        target,
-    );
+    // Shown relative to the corpus, e.g. `workflows/actionlint/err/x.yaml`.
+    let full = path.display().to_string();
+    let shown = full
+        .split_once("/corpus/")
+        .map_or(full.as_str(), |(_, rest)| rest);
+    let doc = yaml::parse(SourceText::new(shown.to_owned(), text, encoding), target);
     check_spans(&doc);
     doc
 }

@@ -17,6 +17,18 @@ pub struct EnvFacts {
 }
 
 impl EnvFacts {
+    /// Facts from (name, value) pairs, for tests of what reads them.
+    #[cfg(test)]
+    pub fn from_pairs(vars: &[(&str, &str)], case_insensitive: bool) -> EnvFacts {
+        EnvFacts {
+            case_insensitive,
+            vars: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
     /// This process's environment.
     pub fn collect() -> Self {
         EnvFacts {

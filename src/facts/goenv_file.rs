@@ -114,32 +114,22 @@ fn user_config_dir(os: &str, env: &EnvFacts) -> Result<String, &'static str> {
 mod tests {
     use super::*;
 
-    fn env(vars: &[(&str, &str)], case_insensitive: bool) -> EnvFacts {
-        EnvFacts {
-            case_insensitive,
-            vars: vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        }
-    }
-
     fn path(g: &GoEnvFile) -> Option<&str> {
         g.file.as_ref().map(|f| f.path.as_str())
     }
 
     #[test]
     fn each_os_default() {
-        let e = env(&[("HOME", "/home/me")], false);
+        let e = EnvFacts::from_pairs(&[("HOME", "/home/me")], false);
         assert_eq!(path(&locate("linux", &e)), Some("/home/me/.config/go/env"));
-        let e = env(&[("HOME", "/home/me"), ("XDG_CONFIG_HOME", "/x/")], false);
+        let e = EnvFacts::from_pairs(&[("HOME", "/home/me"), ("XDG_CONFIG_HOME", "/x/")], false);
         assert_eq!(path(&locate("linux", &e)), Some("/x/go/env"));
-        let e = env(&[("HOME", "/Users/me")], false);
+        let e = EnvFacts::from_pairs(&[("HOME", "/Users/me")], false);
         assert_eq!(
             path(&locate("macos", &e)),
             Some("/Users/me/Library/Application Support/go/env")
         );
-        let e = env(&[("APPDATA", r"C:\Users\me\AppData\Roaming")], true);
+        let e = EnvFacts::from_pairs(&[("APPDATA", r"C:\Users\me\AppData\Roaming")], true);
         assert_eq!(
             path(&locate("windows", &e)),
             Some(r"C:\Users\me\AppData\Roaming\go\env")
@@ -148,15 +138,18 @@ mod tests {
 
     #[test]
     fn goenv_wins_and_off_means_none() {
-        let e = env(&[("HOME", "/h"), ("GOENV", "/etc/goenv")], false);
+        let e = EnvFacts::from_pairs(&[("HOME", "/h"), ("GOENV", "/etc/goenv")], false);
         let g = locate("linux", &e);
         assert_eq!(
             (g.located_by.as_str(), path(&g)),
             ("GOENV", Some("/etc/goenv"))
         );
-        let g = locate("linux", &env(&[("GOENV", "off")], false));
+        let g = locate("linux", &EnvFacts::from_pairs(&[("GOENV", "off")], false));
         assert_eq!((g.located_by.as_str(), path(&g)), ("off", None));
-        let g = locate("linux", &env(&[("XDG_CONFIG_HOME", "rel")], false));
+        let g = locate(
+            "linux",
+            &EnvFacts::from_pairs(&[("XDG_CONFIG_HOME", "rel")], false),
+        );
         assert_eq!(
             g.error.as_deref(),
             Some("path in $XDG_CONFIG_HOME is relative")

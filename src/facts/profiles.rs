@@ -399,23 +399,13 @@ fn expand(value: &str, powershell: bool, tilde: bool, env: &EnvFacts) -> Option<
 mod tests {
     use super::*;
 
-    fn env(vars: &[(&str, &str)], case_insensitive: bool) -> EnvFacts {
-        EnvFacts {
-            case_insensitive,
-            vars: vars
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        }
-    }
-
     fn paths(l: &[Location]) -> Vec<&str> {
         l.iter().map(|l| l.path.as_str()).collect()
     }
 
     #[test]
     fn posix_profiles_follow_zdotdir_and_xdg() {
-        let e = env(
+        let e = EnvFacts::from_pairs(
             &[
                 ("HOME", "/h/"),
                 ("ZDOTDIR", "/z"),
@@ -439,16 +429,16 @@ mod tests {
                 "/x/powershell/Microsoft.PowerShell_profile.ps1",
             ]
         );
-        let e = env(&[("HOME", "/h")], false);
+        let e = EnvFacts::from_pairs(&[("HOME", "/h")], false);
         let found = locate("macos", &e);
         assert_eq!(found[6].path, "/h/.zshrc");
         assert_eq!(found[8].path, "/h/.config/fish/config.fish");
-        assert!(locate("linux", &env(&[], false)).is_empty());
+        assert!(locate("linux", &EnvFacts::from_pairs(&[], false)).is_empty());
     }
 
     #[test]
     fn windows_powershell_profiles_in_load_order() {
-        let e = env(
+        let e = EnvFacts::from_pairs(
             &[
                 ("USERPROFILE", r"C:\Users\me"),
                 ("SystemRoot", r"C:\WINDOWS"),
@@ -497,7 +487,7 @@ mod tests {
 
     #[test]
     fn values_expand_from_the_environment() {
-        let e = env(&[("HOME", "/h"), ("USERPROFILE", r"C:\U")], false);
+        let e = EnvFacts::from_pairs(&[("HOME", "/h"), ("USERPROFILE", r"C:\U")], false);
         assert_eq!(
             expand("$HOME/go", false, false, &e).as_deref(),
             Some("/h/go")
@@ -510,7 +500,7 @@ mod tests {
         assert_eq!(expand("~/go", false, false, &e).as_deref(), Some("~/go"));
         assert_eq!(expand("$(go env GOPATH)", false, false, &e), None);
         assert_eq!(expand("$NOPE/go", false, false, &e), None);
-        let w = env(&[("USERPROFILE", r"C:\U")], true);
+        let w = EnvFacts::from_pairs(&[("USERPROFILE", r"C:\U")], true);
         assert_eq!(
             expand(r#""$env:USERPROFILE\go""#, true, false, &w).as_deref(),
             Some(r"C:\U\go")
@@ -531,7 +521,7 @@ mod tests {
         };
         let mut facts: Facts = serde_json::from_str(r#"{"snapshot_version": 1}"#).unwrap();
         facts.os.os = "linux".into();
-        facts.env = env(&[("HOME", "/h"), ("SHELL", "/bin/zsh")], false);
+        facts.env = EnvFacts::from_pairs(&[("HOME", "/h"), ("SHELL", "/bin/zsh")], false);
         facts.profiles = vec![
             file("/h/.profile", "export GOPATH=/p\n"),
             file("/h/.zshenv", "export GOPATH=/env\n"),

@@ -1,7 +1,7 @@
 //! What the parsers' unit tests share: reaching into a tree by path, and a script's
 //! commands as short strings to compare.
 
-use crate::document::{Document, Node, Value};
+use crate::document::{Document, Node, ScalarStyle, Value};
 
 /// The list under `key` at the root.
 pub fn items<'a>(doc: &'a Document, key: &str) -> &'a [Node] {
@@ -50,4 +50,12 @@ pub fn value<'a>(doc: &'a Document, path: &str) -> &'a str {
     at(doc, path)
         .as_str()
         .unwrap_or_else(|| panic!("{path} is not a scalar"))
+}
+
+/// The style of the scalar at `path`.
+pub fn style(doc: &Document, path: &str) -> ScalarStyle {
+    match at(doc, path).value {
+        Value::Scalar { style, .. } => style,
+        _ => panic!("{path} is not a scalar"),
+    }
 }

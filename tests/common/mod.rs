@@ -1,6 +1,6 @@
 //! Helpers for tests that run the `gopolicy` binary: temporary repositories built from
 //! (path, text) pairs, a clean environment, and a small rule pack of our own so tests do
-//! not depend on the built-in go.mod / go.work rules.
+//! not depend on the built-in go.mod / go.work rules; and the shared test corpus.
 
 // Each test crate uses a different subset of these helpers.
 #![allow(dead_code)]
@@ -275,4 +275,43 @@ pub fn line_of(text: &str, needle: &str) -> usize {
         .find(needle)
         .unwrap_or_else(|| panic!("{needle:?} not in {text:?}"));
     text[..at].matches('\n').count() + 1
+}
+
+/// A folder of ../shared/corpus (canonical), or `None` (with a message) when it is absent
+/// outside CI; CI always has it.
+pub fn corpus(sub: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(sub);
+    if dir.is_dir() {
+        return Some(dir.canonicalize().expect("canonical corpus path"));
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the corpus is missing: {}",
+        dir.display()
+    );
+    eprintln!("skipped: no corpus at {}", dir.display());
+    None
+}
+
+/// Every `.yml`/`.yaml` file under `dir`, sorted.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yml" | "yaml")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
 }

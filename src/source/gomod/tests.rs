@@ -1,7 +1,7 @@
 use super::checks::{canonical_version, is_go_version, path_major, quote, quote_rune};
 use super::*;
 use crate::document::{decode, Encoding, ScalarStyle, Value};
-use crate::source::test_support::{at, raw, value};
+use crate::source::test_support::{at, raw, style, value};
 
 fn gomod(text: &str) -> Document {
     parse(
@@ -15,13 +15,6 @@ fn gowork(text: &str) -> Document {
         SourceText::new("go.work", text.to_owned(), Encoding::Utf8),
         Target::GoWork,
     )
-}
-
-fn style(doc: &Document, path: &str) -> ScalarStyle {
-    match at(doc, path).value {
-        Value::Scalar { style, .. } => style,
-        _ => panic!("{path} is not a scalar"),
-    }
 }
 
 /// Errors as go prints them: `line[:col]: message`.

@@ -1,4 +1,4 @@
-use crate::source::test_support::{at, raw, value};
+use crate::source::test_support::{at, raw, style, value};
 use std::time::{Duration, Instant};
 
 use super::build::{ALIAS_BASE, MAX_DEPTH};
@@ -18,13 +18,6 @@ fn ok(text: &str) -> Document {
     assert_eq!(errors(&doc), Vec::<String>::new(), "in {text:?}");
     check_spans(&doc);
     doc
-}
-
-fn style(doc: &Document, path: &str) -> ScalarStyle {
-    match at(doc, path).value {
-        Value::Scalar { style, .. } => style,
-        _ => panic!("{path} is not a scalar"),
-    }
 }
 
 /// `line:column: message` for each error.
