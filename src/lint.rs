@@ -250,11 +250,6 @@ impl RuleSet {
         }
     }
 
-    /// Set the date suppressions' `until=` is compared with.
-    pub fn set_today(&mut self, today: Date) {
-        self.today = today;
-    }
-
     /// Lint the documents and fold in the files that could not be read; sorted.
     pub fn lint(
         &self,

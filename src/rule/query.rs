@@ -73,11 +73,6 @@ impl Query {
         Ok(query)
     }
 
-    /// True for `$`, the document root.
-    pub fn is_root(&self) -> bool {
-        self.segments.is_empty()
-    }
-
     /// Every node this query reaches from `start`, in document order.
     pub fn select<'d>(&self, start: Hit<'d>) -> Vec<Hit<'d>> {
         let mut current = vec![start];

@@ -93,40 +93,10 @@ impl Template {
         })
     }
 
-    /// A template with no placeholders, resolved to its text.
-    pub fn literal_text(&self) -> Option<String> {
-        self.parts
-            .iter()
-            .map(|p| match p {
-                Part::Literal(s) => Some(s.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// True when the template uses only literals and params (it can be resolved before
-    /// any document is seen, e.g. to build a regex).
-    pub fn is_static(&self) -> bool {
-        self.parts
-            .iter()
-            .all(|p| matches!(p, Part::Literal(_) | Part::Param(_)))
-    }
-
     /// Substitute; `None` when a placeholder has nothing to stand for (a missing node, or
     /// `{value}` of a node that is not a scalar).
     pub fn resolve(&self, scope: &Scope<'_, '_>) -> Option<String> {
-        let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                Part::Literal(s) => out.push_str(s),
-                Part::Value => out.push_str(scope.hit.node.as_str()?),
-                Part::Raw => out.push_str(scope.hit.raw()),
-                Part::Param(name) => out.push_str(&scope.params.get(name)?.to_template_text()),
-                Part::Root(query) => out.push_str(query.first(scope.root)?.node.as_str()?),
-                Part::Relative(query) => out.push_str(query.first(scope.selected)?.node.as_str()?),
-            }
-        }
-        Some(out)
+        self.parts.iter().map(|part| part.resolve(scope)).collect()
     }
 
     /// Substitute what can be; a missing value shows as `?` (for messages, which must
@@ -135,16 +105,15 @@ impl Template {
         self.parts
             .iter()
             .map(|part| {
-                let single = Template {
-                    parts: vec![part.clone()],
-                };
-                single.resolve(scope).unwrap_or_else(|| "?".to_owned())
+                part.resolve(scope)
+                    .unwrap_or(std::borrow::Cow::Borrowed("?"))
             })
             .collect()
     }
 
-    /// Resolve using params only (literals and `{param}`); for compile-time arguments.
-    pub fn resolve_static(&self, params: &BTreeMap<String, ParamValue>) -> Option<String> {
+    /// Resolve using params only (literals and `{param}`), to see what was parsed.
+    #[cfg(test)]
+    fn resolve_static(&self, params: &BTreeMap<String, ParamValue>) -> Option<String> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -154,6 +123,20 @@ impl Template {
             }
         }
         Some(out)
+    }
+}
+
+impl Part {
+    fn resolve<'s>(&'s self, scope: &Scope<'s, 's>) -> Option<std::borrow::Cow<'s, str>> {
+        use std::borrow::Cow::{Borrowed, Owned};
+        Some(match self {
+            Part::Literal(s) => Borrowed(s.as_str()),
+            Part::Value => Borrowed(scope.hit.node.as_str()?),
+            Part::Raw => Borrowed(scope.hit.raw()),
+            Part::Param(name) => Owned(scope.params.get(name)?.to_template_text()),
+            Part::Root(query) => Borrowed(query.first(scope.root)?.node.as_str()?),
+            Part::Relative(query) => Borrowed(query.first(scope.selected)?.node.as_str()?),
+        })
     }
 }
 
@@ -171,7 +154,6 @@ mod tests {
             t.resolve_static(&params).as_deref(),
             Some("at least 1.21 {x}")
         );
-        assert!(t.is_static());
         assert!(Template::parse("{nope}", &params)
             .unwrap_err()
             .contains("unknown placeholder"));
