@@ -26,12 +26,25 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
 }
 
-/// How to fix a finding. Machine findings carry commands per shell, shown, never run.
+/// How to fix a finding: text edits in the finding's file, or, for machine findings,
+/// commands per shell (shown, never run).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     pub title: String,
     pub applicability: crate::rule::schema::Applicability,
     pub commands: std::collections::BTreeMap<crate::rule::schema::Shell, String>,
+    /// Edits to the finding's file, in file order, never overlapping.
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the text at `span` (byte offsets into the decoded text) with `replacement`;
+/// an empty span inserts, an empty replacement deletes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub start: Position,
+    pub end: Position,
+    pub replacement: String,
 }
 
 impl Fix {

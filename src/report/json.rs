@@ -37,11 +37,29 @@ struct Location {
     offset: usize,
 }
 
+impl Location {
+    fn at(position: crate::document::Position, offset: usize) -> Location {
+        Location {
+            line: position.line,
+            column: position.column,
+            offset,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct JsonFix<'a> {
     title: &'a str,
     applicability: &'static str,
     commands: std::collections::BTreeMap<&'static str, &'a str>,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    start: Location,
+    end: Location,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -66,16 +84,8 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             severity: d.severity.name(),
             message: &d.message,
             path: &d.path,
-            start: Location {
-                line: d.start.line,
-                column: d.start.column,
-                offset: d.span.start,
-            },
-            end: Location {
-                line: d.end.line,
-                column: d.end.column,
-                offset: d.span.end,
-            },
+            start: Location::at(d.start, d.span.start),
+            end: Location::at(d.end, d.span.end),
             help: d.help.as_deref(),
             url: d.url.as_deref(),
             fix: d.fix.as_ref().map(|f| JsonFix {
@@ -85,6 +95,15 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
                     .commands
                     .iter()
                     .map(|(s, c)| (s.name(), c.as_str()))
+                    .collect(),
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        start: Location::at(e.start, e.span.start),
+                        end: Location::at(e.end, e.span.end),
+                        replacement: &e.replacement,
+                    })
                     .collect(),
             }),
         }

@@ -83,6 +83,7 @@ impl Rule {
                         .iter()
                         .map(|(shell, t)| (*shell, t.render(&scope)))
                         .collect(),
+                    edits: Vec::new(),
                 });
                 out.push(diagnostic);
             }
