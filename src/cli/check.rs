@@ -2,16 +2,19 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::{fail_on, use_color, Cli, MachineArgs, Selection, EXIT_FINDINGS};
 use crate::diag::config::FailOn;
-use crate::document::Target;
+use crate::document::{Document, Target};
 use crate::error::Error;
+use crate::fix;
 use crate::lint::RuleSet;
 use crate::report::{self, Format, Report};
 use crate::workspace;
 
 #[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
 pub struct Args {
     /// Files or folders to check (default: `.`, unless only the machine is asked for).
     paths: Vec<PathBuf>,
@@ -32,6 +35,18 @@ pub struct Args {
     /// Print nothing but the diagnostics (no summary line).
     #[arg(short, long)]
     quiet: bool,
+    /// Apply the safe fixes, then report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff: also apply the unsafe fixes (they may change behaviour).
+    #[arg(long, requires = "fixing")]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there is a diff).
+    #[arg(long)]
+    diff: bool,
+    /// List each fix applied.
+    #[arg(long)]
+    show_fixes: bool,
     #[command(flatten)]
     selection: Selection,
 }
@@ -57,31 +72,146 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
         targets.extend([Target::Machine, Target::ProcessEnv, Target::GoEnvFile]);
     }
     let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
-    let mut loaded = workspace::load(&discovered.files, config.max_file_size, &base);
-    // Files found, plus the templates and includes they pulled in.
-    let files_checked = loaded.documents.len() + loaded.problems.len();
-    if machine {
+    let machine_documents: Vec<Arc<Document>> = if machine {
         let facts = args.machine_source.facts()?;
-        loaded.documents.extend(
-            crate::facts::documents::documents(&facts, "")
-                .into_iter()
-                .map(std::sync::Arc::new),
+        crate::facts::documents::documents(&facts, "")
+            .into_iter()
+            .map(Arc::new)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let repo = workspace::Repo::new(&base);
+    let check = |overlay: &workspace::Overlay| {
+        let loaded = workspace::load_with(&discovered.files, config.max_file_size, &base, overlay);
+        // Files found, plus the templates and includes they pulled in.
+        let files_checked = loaded.documents.len() + loaded.problems.len();
+        let mut all = loaded.documents.clone();
+        all.extend(machine_documents.iter().cloned());
+        let diagnostics = rules.lint(&all, &loaded.problems, &discovered.errors, &repo);
+        (
+            fix::Round {
+                diagnostics,
+                documents: loaded.documents,
+            },
+            all,
+            files_checked,
+        )
+    };
+    if args.fix || args.diff {
+        return fix_and_report(args, &base, color, &config, check);
+    }
+    let (round, documents, files_checked) = check(&workspace::Overlay::default());
+    report(
+        args,
+        color,
+        &config,
+        round.diagnostics,
+        &documents,
+        files_checked,
+    )
+}
+
+/// `--fix` and `--diff`: fix in rounds, then write the files or show the diffs.
+fn fix_and_report(
+    args: &Args,
+    base: &std::path::Path,
+    color: bool,
+    config: &crate::diag::config::Config,
+    check: impl Fn(&workspace::Overlay) -> (fix::Round, Vec<Arc<Document>>, usize),
+) -> Result<u8, Error> {
+    let wanted = if args.unsafe_fixes {
+        fix::Wanted::SafeAndUnsafe
+    } else {
+        fix::Wanted::Safe
+    };
+    let mut last = None;
+    let outcome = fix::run(base, wanted, |overlay| {
+        let (round, documents, files_checked) = check(overlay);
+        last = Some((documents, files_checked));
+        round
+    });
+    let (documents, files_checked) = last.expect("fix::run checks at least once");
+    for path in &outcome.skipped {
+        eprintln!("warning: {path} changed on disk while it was being checked; not fixed");
+    }
+    if !outcome.converged {
+        eprintln!(
+            "warning: fixes did not settle after {} rounds; some findings that have a fix are left",
+            fix::MAX_ROUNDS
         );
     }
-    let repo = workspace::Repo::new(&base);
-    let diagnostics = rules.lint(
-        &loaded.documents,
-        &loaded.problems,
-        &discovered.errors,
-        &repo,
-    );
-    let threshold = fail_on(args.fail_on, &config);
+    let verb = if args.diff { "would fix" } else { "fixed" };
+    if args.diff {
+        for file in &outcome.files {
+            print!("{}", file.diff());
+        }
+    } else {
+        let mut failed = false;
+        for file in &outcome.files {
+            if let Err(e) = file.write() {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+        if failed {
+            return Ok(super::EXIT_ERROR);
+        }
+    }
+    if args.show_fixes || args.diff {
+        for applied in &outcome.applied {
+            eprintln!("{verb} {}: {} {}", applied.path, applied.id, applied.title);
+        }
+    }
+    if !args.quiet && !outcome.applied.is_empty() {
+        eprintln!(
+            "{verb} {} finding{} in {} file{}",
+            outcome.applied.len(),
+            plural(outcome.applied.len()),
+            outcome.files.len(),
+            plural(outcome.files.len())
+        );
+    }
+    if args.diff {
+        return Ok(if outcome.files.is_empty() {
+            0
+        } else {
+            EXIT_FINDINGS
+        });
+    }
+    report(
+        args,
+        color,
+        config,
+        outcome.diagnostics,
+        &documents,
+        files_checked,
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Render the findings; the exit code follows --fail-on.
+fn report(
+    args: &Args,
+    color: bool,
+    config: &crate::diag::config::Config,
+    diagnostics: Vec<crate::diag::Diagnostic>,
+    documents: &[Arc<Document>],
+    files_checked: usize,
+) -> Result<u8, Error> {
+    let threshold = fail_on(args.fail_on, config);
     let failed = diagnostics.iter().any(|d| threshold.fails(d.severity));
     let report = Report {
         diagnostics,
         files_checked,
-        sources: loaded
-            .documents
+        sources: documents
             .iter()
             .map(|d| (d.path().to_owned(), d.clone()))
             .collect::<BTreeMap<_, _>>(),

@@ -75,20 +75,38 @@ impl Rule {
                     message,
                 );
                 diagnostic.help = self.help.as_ref().map(|h| h.render(&scope));
-                diagnostic.fix = self.fix.as_ref().map(|f| crate::diag::Fix {
-                    title: f.title.clone(),
-                    applicability: f.applicability,
-                    commands: self
-                        .fix_commands
-                        .iter()
-                        .map(|(shell, t)| (*shell, t.render(&scope)))
-                        .collect(),
-                    edits: Vec::new(),
-                });
+                diagnostic.fix = self.fix(&scope, at, doc);
                 out.push(diagnostic);
             }
         }
         out
+    }
+}
+
+impl Rule {
+    /// The fix for one finding: its commands, and its edits when every one of them can
+    /// be made (a fix that is only edits is not offered otherwise).
+    fn fix(&self, scope: &Scope<'_, '_>, at: Hit<'_>, doc: &Document) -> Option<crate::diag::Fix> {
+        let spec = self.fix.as_ref()?;
+        let edits = if self.fix_edits.is_empty() {
+            Vec::new()
+        } else {
+            match super::edit::edits_for(&self.fix_edits, scope, at, doc) {
+                Some(edits) => edits,
+                None if self.fix_commands.is_empty() => return None,
+                None => Vec::new(),
+            }
+        };
+        Some(crate::diag::Fix {
+            title: spec.title.clone(),
+            applicability: spec.applicability,
+            commands: self
+                .fix_commands
+                .iter()
+                .map(|(shell, t)| (*shell, t.render(scope)))
+                .collect(),
+            edits,
+        })
     }
 }
 

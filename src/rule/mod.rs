@@ -4,6 +4,7 @@
 //! Nothing here reads the machine or the repository: evaluation sees only documents.
 
 pub mod docs;
+pub mod edit;
 pub mod eval;
 pub mod predicate;
 pub mod query;
@@ -76,6 +77,8 @@ pub struct Rule {
     pub fix: Option<FixSpec>,
     /// `fix.commands`, compiled.
     pub fix_commands: BTreeMap<schema::Shell, Template>,
+    /// `[[fix.edit]]`, compiled.
+    pub fix_edits: Vec<edit::FixEdit>,
     /// Where the rule was defined, for messages about it.
     pub path: String,
     pub builtin: bool,
@@ -290,6 +293,14 @@ impl RuleSource {
                 .iter()
                 .flat_map(|f| &f.commands)
                 .map(|(shell, command)| Ok((*shell, template(command, spec.message.span())?)))
+                .collect::<Result<_, SourceError>>()?,
+            fix_edits: spec
+                .fix
+                .iter()
+                .flat_map(|f| &f.edit)
+                .map(|e| {
+                    edit::FixEdit::compile(e.get_ref(), &params).map_err(|m| located(e.span(), m))
+                })
                 .collect::<Result<_, SourceError>>()?,
             path: self.path.clone(),
             builtin: self.builtin,

@@ -203,6 +203,28 @@ pub struct FixSpec {
     /// for the user's shell and never runs them.
     #[serde(default)]
     pub commands: BTreeMap<Shell, String>,
+    /// Edits to the finding's file (`[[fix.edit]]`), applied all together or not at all.
+    #[serde(default)]
+    pub edit: Vec<Spanned<EditSpec>>,
+}
+
+/// One `[[fix.edit]]`: where, and exactly one of `replace`, `delete`, `delete_lines`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditSpec {
+    /// A path under the node `select` found; without it, the node the finding is at.
+    #[serde(default)]
+    pub at: Option<Spanned<String>>,
+    /// Replace the node's text with this (a template).
+    #[serde(default)]
+    pub replace: Option<String>,
+    /// Delete the node's text.
+    #[serde(default)]
+    pub delete: bool,
+    /// Delete the lines the node stands on (with its key, for a map entry), when they
+    /// hold nothing else.
+    #[serde(default)]
+    pub delete_lines: bool,
 }
 
 /// The sections of `gopolicy doctor`'s report.
@@ -300,6 +322,13 @@ pub struct TestSpec {
     #[serde(default)]
     pub facts: Option<toml::Table>,
     pub expect: Vec<Expectation>,
+    /// The `text` case's file after every fix of the rule (safe and unsafe) is applied.
+    #[serde(default)]
+    pub fixed: Option<String>,
+    /// For a `files` case: files as they must read after the fixes (the others must
+    /// not change).
+    #[serde(default)]
+    pub fixed_files: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
