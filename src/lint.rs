@@ -427,12 +427,21 @@ impl RuleSet {
                     .iter()
                     .all(|r| self.find(r).is_some_and(|rule| self.is_enabled(&rule.id)))
             {
-                out.extend(self.engine_diagnostic(
+                let mut d = self.engine_diagnostic(
                     doc,
                     core::UNUSED_SUPPRESSION,
                     s.span,
                     format!("unused suppression: {rules} reports nothing here"),
-                ));
+                );
+                if let (Some(d), Some(span)) = (&mut d, suppression::removal(doc, s)) {
+                    d.fix = Some(crate::diag::Fix {
+                        title: "Delete the unused suppression".to_owned(),
+                        applicability: crate::rule::schema::Applicability::Safe,
+                        commands: Default::default(),
+                        edits: vec![crate::diag::Edit::at(&doc.source, span, String::new())],
+                    });
+                }
+                out.extend(d);
             }
         }
         out

@@ -135,6 +135,9 @@ fn fix_and_report(
     for path in &outcome.skipped {
         eprintln!("warning: {path} changed on disk while it was being checked; not fixed");
     }
+    for (path, id) in &outcome.broke_syntax {
+        eprintln!("warning: the fix of {id} would give {path} a syntax error; not applied");
+    }
     if !outcome.converged {
         eprintln!(
             "warning: fixes did not settle after {} rounds; some findings that have a fix are left",

@@ -60,6 +60,18 @@ impl Fix {
     }
 }
 
+impl Edit {
+    /// Replace the text at `span` of `source`.
+    pub fn at(source: &SourceText, span: Span, replacement: String) -> Edit {
+        Edit {
+            span,
+            start: source.position(span.start),
+            end: source.position(span.end),
+            replacement,
+        }
+    }
+}
+
 impl Diagnostic {
     /// Locate a finding in `source` at `span`.
     pub fn at(

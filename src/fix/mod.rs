@@ -75,6 +75,8 @@ pub struct Outcome {
     pub converged: bool,
     /// Files that changed on disk during the run, or could not be read back.
     pub skipped: Vec<String>,
+    /// Fixes undone because they gave a file a syntax error: (path, rule id).
+    pub broke_syntax: Vec<(String, String)>,
 }
 
 /// Fix in rounds; `check` runs the whole check with the overlay's texts.
@@ -85,6 +87,7 @@ pub fn run(base: &Path, wanted: Wanted, mut check: impl FnMut(&Overlay) -> Round
     // Fixes undone because they broke a file's syntax: (path, rule id).
     let mut refused: HashSet<(String, String)> = HashSet::new();
     let mut skipped: Vec<String> = Vec::new();
+    let mut broke_syntax: Vec<(String, String)> = Vec::new();
     // The texts before the last round's fixes, and which rules those fixes came from.
     let mut last_round: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     for _ in 0..=MAX_ROUNDS {
@@ -104,7 +107,8 @@ pub fn run(base: &Path, wanted: Wanted, mut check: impl FnMut(&Overlay) -> Round
                 file.fixed = before;
                 for id in ids {
                     applied.retain(|a| !(a.path == display && a.id == id));
-                    refused.insert((display.clone(), id));
+                    refused.insert((display.clone(), id.clone()));
+                    broke_syntax.push((display.clone(), id));
                 }
                 undone = true;
             }
@@ -170,6 +174,7 @@ pub fn run(base: &Path, wanted: Wanted, mut check: impl FnMut(&Overlay) -> Round
                 applied,
                 converged: true,
                 skipped,
+                broke_syntax,
             };
         }
     }
@@ -181,6 +186,7 @@ pub fn run(base: &Path, wanted: Wanted, mut check: impl FnMut(&Overlay) -> Round
         applied,
         converged: false,
         skipped,
+        broke_syntax,
     }
 }
 

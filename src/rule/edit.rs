@@ -21,6 +21,7 @@ pub struct FixEdit {
 #[derive(Debug)]
 enum Action {
     Replace(Template),
+    Substitute(Vec<(regex::Regex, String)>),
     Delete,
     DeleteLines,
 }
@@ -31,16 +32,34 @@ impl FixEdit {
         spec: &EditSpec,
         params: &BTreeMap<String, ParamValue>,
     ) -> Result<FixEdit, String> {
-        let action = match (&spec.replace, spec.delete, spec.delete_lines) {
-            (Some(text), false, false) => Action::Replace(Template::parse(text, params)?),
-            (None, true, false) => Action::Delete,
-            (None, false, true) => Action::DeleteLines,
-            _ => {
-                return Err(
-                    "a [[fix.edit]] has exactly one of `replace`, `delete = true`, `delete_lines = true`"
-                        .to_owned(),
-                )
-            }
+        let chosen = [
+            spec.replace.is_some(),
+            !spec.substitute.is_empty(),
+            spec.delete,
+            spec.delete_lines,
+        ];
+        if chosen.iter().filter(|c| **c).count() != 1 {
+            return Err(
+                "a [[fix.edit]] has exactly one of `replace`, `substitute`, \
+                 `delete = true`, `delete_lines = true`"
+                    .to_owned(),
+            );
+        }
+        let action = if let Some(text) = &spec.replace {
+            Action::Replace(Template::parse(text, params)?)
+        } else if spec.delete {
+            Action::Delete
+        } else if spec.delete_lines {
+            Action::DeleteLines
+        } else {
+            let rules = spec.substitute.iter().map(|[pattern, with]| {
+                let re = regex::RegexBuilder::new(pattern)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(|e| format!("invalid regex in `substitute`: {e}"))?;
+                Ok((re, with.clone()))
+            });
+            Action::Substitute(rules.collect::<Result<_, String>>()?)
         };
         let at = spec
             .at
@@ -70,18 +89,18 @@ pub fn edits_for(
         }
         let (span, replacement) = match &edit.action {
             Action::Replace(template) => (hit.node.span, template.resolve(scope)?),
+            Action::Substitute(rules) => {
+                let raw = hit.raw();
+                let (re, with) = rules.iter().find(|(re, _)| re.is_match(raw))?;
+                (hit.node.span, re.replace(raw, with.as_str()).into_owned())
+            }
             Action::Delete => (hit.node.span, String::new()),
             Action::DeleteLines => (whole_lines(doc, entry_span(doc, hit.node))?, String::new()),
         };
         if doc.raw(span) == replacement {
             continue;
         }
-        out.push(Edit {
-            span,
-            start: doc.source.position(span.start),
-            end: doc.source.position(span.end),
-            replacement,
-        });
+        out.push(Edit::at(&doc.source, span, replacement));
     }
     out.sort_by_key(|e| (e.span.start, e.span.end));
     let overlapping = out.windows(2).any(|w| w[0].span.end > w[1].span.start);
@@ -120,7 +139,7 @@ fn entry_span(doc: &Document, node: &Node) -> Span {
 
 /// The lines `span` stands on, line endings included, when the rest of those lines is
 /// blank, a trailing comment or (go.mod, go.work) the directive's keyword.
-fn whole_lines(doc: &Document, span: Span) -> Option<Span> {
+pub(crate) fn whole_lines(doc: &Document, span: Span) -> Option<Span> {
     let text = &doc.source.text;
     let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[start..span.start];

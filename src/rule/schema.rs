@@ -208,7 +208,8 @@ pub struct FixSpec {
     pub edit: Vec<Spanned<EditSpec>>,
 }
 
-/// One `[[fix.edit]]`: where, and exactly one of `replace`, `delete`, `delete_lines`.
+/// One `[[fix.edit]]`: where, and exactly one of `replace`, `substitute`, `delete`,
+/// `delete_lines`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EditSpec {
@@ -218,6 +219,10 @@ pub struct EditSpec {
     /// Replace the node's text with this (a template).
     #[serde(default)]
     pub replace: Option<String>,
+    /// Rewrite the node's text with the first `[pattern, replacement]` whose regex
+    /// matches it (`$1` names a group); no edit when none matches.
+    #[serde(default)]
+    pub substitute: Vec<[String; 2]>,
     /// Delete the node's text.
     #[serde(default)]
     pub delete: bool,
