@@ -315,8 +315,26 @@ impl RuleSet {
     }
 
     fn decorate(&self, mut d: Diagnostic) -> Diagnostic {
-        d.url = Some(format!("{}{}.md", self.docs_url, d.id));
+        d.url = Some(self.docs_url(&d.id));
         d
+    }
+
+    /// The documentation page of the rule `id`.
+    pub fn docs_url(&self, id: &str) -> String {
+        format!("{}{id}.md", self.docs_url)
+    }
+
+    /// The rules that run, by id, as reports describe them.
+    pub fn infos(&self) -> BTreeMap<String, crate::report::RuleInfo> {
+        self.rules
+            .iter()
+            .zip(&self.enabled)
+            .filter(|(_, &on)| on)
+            .map(|(r, _)| {
+                let info = crate::report::RuleInfo::new(r, self.docs_url(&r.id));
+                (r.id.clone(), info)
+            })
+            .collect()
     }
 
     /// Every diagnostic for one document, suppressions applied.

@@ -47,6 +47,13 @@ pub struct Args {
     /// List each fix applied.
     #[arg(long)]
     show_fixes: bool,
+    /// Write the report to this file (replaced whole) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Also count the findings of each rule: after the report, inside it for json, and on
+    /// standard error for sarif and junit (whose documents must stay valid).
+    #[arg(long)]
+    statistics: bool,
     #[command(flatten)]
     selection: Selection,
 }
@@ -99,13 +106,14 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
         )
     };
     if args.fix || args.diff {
-        return fix_and_report(args, &base, color, &config, check);
+        return fix_and_report(args, &base, color, &config, &rules, check);
     }
     let (round, documents, files_checked) = check(&workspace::Overlay::default());
     report(
         args,
         color,
         &config,
+        &rules,
         round.diagnostics,
         &documents,
         files_checked,
@@ -118,6 +126,7 @@ fn fix_and_report(
     base: &std::path::Path,
     color: bool,
     config: &crate::diag::config::Config,
+    rules: &RuleSet,
     check: impl Fn(&workspace::Overlay) -> (fix::Round, Vec<Arc<Document>>, usize),
 ) -> Result<u8, Error> {
     let wanted = if args.unsafe_fixes {
@@ -186,6 +195,7 @@ fn fix_and_report(
         args,
         color,
         config,
+        rules,
         outcome.diagnostics,
         &documents,
         files_checked,
@@ -205,6 +215,7 @@ fn report(
     args: &Args,
     color: bool,
     config: &crate::diag::config::Config,
+    rules: &RuleSet,
     diagnostics: Vec<crate::diag::Diagnostic>,
     documents: &[Arc<Document>],
     files_checked: usize,
@@ -218,19 +229,85 @@ fn report(
             .iter()
             .map(|d| (d.path().to_owned(), d.clone()))
             .collect::<BTreeMap<_, _>>(),
+        rules: rules.infos(),
     };
-    let mut text = report::render(&report, args.format, use_color(color, args.format));
+    let color = args.output_file.is_none() && use_color(color, args.format);
+    let mut text = report::render(&report, args.format, color, args.statistics);
     if args.quiet && args.format == Format::Human {
         // Drop the summary line.
         let trimmed = text.trim_end_matches('\n');
         let cut = trimmed.rfind('\n').map(|i| i + 1).unwrap_or(0);
         text.truncate(cut);
     }
-    print!("{text}");
+    if args.statistics {
+        match args.format {
+            Format::Json => {}
+            Format::Sarif | Format::Junit => eprint!("{}", report::statistics(&report)),
+            Format::Human | Format::Short | Format::Github => {
+                text.push_str(&report::statistics(&report))
+            }
+        }
+    }
+    if args.format == Format::Github {
+        append_step_summary(&report)?;
+    }
+    match &args.output_file {
+        Some(path) => write_atomically(path, &text)?,
+        None => print!("{text}"),
+    }
     // The process ends here: leave the documents to the OS rather than free them one by
     // one (a tenth of a large run's time).
     std::mem::forget(report);
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// Add the findings to the job summary when GitHub Actions gives a file for it.
+fn append_step_summary(report: &Report) -> Result<(), Error> {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let io = |source| Error::Io {
+        path: PathBuf::from(&path).display().to_string(),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .map_err(io)?;
+    file.write_all(report::github::summary(report).as_bytes())
+        .map_err(io)
+}
+
+/// Write `text` to `path` through a temporary file in the same folder, renamed over it:
+/// a reader never sees half a report, and a failed run leaves the old one.
+fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
+    file.write_all(text.as_bytes()).map_err(io)?;
+    // A temporary file is private (0600); keep the old file's mode, or make a new one
+    // readable as files usually are.
+    let permissions = match std::fs::metadata(path) {
+        Ok(old) => Some(old.permissions()),
+        #[cfg(unix)]
+        Err(_) => Some(std::os::unix::fs::PermissionsExt::from_mode(0o644)),
+        #[cfg(not(unix))]
+        Err(_) => None,
+    };
+    if let Some(permissions) = permissions {
+        file.as_file().set_permissions(permissions).map_err(io)?;
+    }
+    file.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 fn parse_target(name: &str) -> Result<Target, String> {

@@ -74,9 +74,9 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         let report = Report {
             diagnostics,
             files_checked: documents.len(),
-            sources: Default::default(),
+            ..Report::default()
         };
-        print!("{}", json::render(&report));
+        print!("{}", json::render(&report, false));
     } else {
         let machine_rules: Vec<_> = rules
             .rules

@@ -2,6 +2,7 @@
 //! (select/ignore, severity overrides, per-path ignores), and a stable order.
 
 pub mod config;
+pub mod fingerprint;
 pub mod suppression;
 
 use crate::document::{Position, SourceText, Span};
