@@ -7,6 +7,7 @@ pub mod docs;
 pub mod eval;
 pub mod predicate;
 pub mod query;
+pub mod quote;
 pub mod registry;
 pub mod schema;
 pub mod template;
