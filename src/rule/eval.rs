@@ -78,17 +78,40 @@ impl Rule {
                 diagnostic.fix = self.fix.as_ref().map(|f| crate::diag::Fix {
                     title: f.title.clone(),
                     applicability: f.applicability,
-                    commands: self
-                        .fix_commands
-                        .iter()
-                        .map(|(shell, t)| (*shell, t.render(&scope)))
-                        .collect(),
+                    commands: self.fix_commands_for(doc, &scope),
                     edits: Vec::new(),
                 });
                 out.push(diagnostic);
             }
         }
         out
+    }
+}
+
+impl Rule {
+    /// The fix commands of a finding: those of the first `fix.case` that applies (or
+    /// `fix.commands`), by shell; a command whose placeholders cannot all be resolved
+    /// (or quoted) is left out rather than shown with a gap.
+    fn fix_commands_for(
+        &self,
+        doc: &Document,
+        scope: &Scope<'_, '_>,
+    ) -> std::collections::BTreeMap<super::schema::Shell, String> {
+        let on_root = Scope {
+            hit: scope.root,
+            ..*scope
+        };
+        let case = self.fix_commands.iter().find(|case| {
+            case.within.is_none_or(|t| t == doc.target)
+                && case
+                    .when
+                    .as_ref()
+                    .is_none_or(|w| w.holds(&on_root, &mut HashSet::new()))
+        });
+        case.into_iter()
+            .flat_map(|case| &case.commands)
+            .filter_map(|(shell, t)| Some((*shell, t.resolve(scope)?)))
+            .collect()
     }
 }
 

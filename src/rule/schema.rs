@@ -165,7 +165,7 @@ pub struct CheckSpec {
 }
 
 /// An `assert` table. Every key present must hold.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PredicateSpec {
     pub on: Option<Spanned<String>>,
@@ -201,6 +201,27 @@ pub struct FixSpec {
     pub title: String,
     /// Commands that fix a machine finding, by shell (templates). gopolicy prints them
     /// for the user's shell and never runs them.
+    #[serde(default)]
+    pub commands: BTreeMap<Shell, String>,
+    /// Commands for some findings only (`[[fix.case]]`), tried in order before
+    /// `commands`: where the value is decides what changes it.
+    #[serde(default)]
+    pub case: Vec<FixCase>,
+}
+
+/// Fix commands for the findings in one kind of document, or where a predicate holds on
+/// the document's root.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixCase {
+    /// The kind of document the finding is in: for an `env` rule, `go-env-file`,
+    /// `process-env`, a script's kind or a CI file's.
+    #[serde(rename = "in")]
+    pub within: Option<crate::document::Target>,
+    /// A predicate on the document's root, e.g. `{ on = "go.origin.GOPATH", starts_with =
+    /// "process env" }` on the machine.
+    pub when: Option<Spanned<PredicateSpec>>,
+    /// By shell; empty: no command in this case.
     #[serde(default)]
     pub commands: BTreeMap<Shell, String>,
 }
