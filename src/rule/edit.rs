@@ -78,6 +78,10 @@ pub fn edits_for(
     reported: Hit<'_>,
     doc: &Document,
 ) -> Option<Vec<Edit>> {
+    // The process environment and the machine are not files: they take commands.
+    if matches!(doc.target, Target::ProcessEnv | Target::Machine) {
+        return None;
+    }
     let mut out = Vec::with_capacity(fix.len());
     for edit in fix {
         let hit = match &edit.at {

@@ -165,7 +165,7 @@ pub struct CheckSpec {
 }
 
 /// An `assert` table. Every key present must hold.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PredicateSpec {
     pub on: Option<Spanned<String>>,
@@ -203,9 +203,30 @@ pub struct FixSpec {
     /// for the user's shell and never runs them.
     #[serde(default)]
     pub commands: BTreeMap<Shell, String>,
+    /// Commands for some findings only (`[[fix.case]]`), tried in order before
+    /// `commands`: where the value is decides what changes it.
+    #[serde(default)]
+    pub case: Vec<FixCase>,
     /// Edits to the finding's file (`[[fix.edit]]`), applied all together or not at all.
     #[serde(default)]
     pub edit: Vec<Spanned<EditSpec>>,
+}
+
+/// Fix commands for the findings in one kind of document, or where a predicate holds on
+/// the document's root.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixCase {
+    /// The kind of document the finding is in: for an `env` rule, `go-env-file`,
+    /// `process-env`, a script's kind or a CI file's.
+    #[serde(rename = "in")]
+    pub within: Option<crate::document::Target>,
+    /// A predicate on the document's root, e.g. `{ on = "go.origin.GOPATH", starts_with =
+    /// "process env" }` on the machine.
+    pub when: Option<Spanned<PredicateSpec>>,
+    /// By shell; empty: no command in this case.
+    #[serde(default)]
+    pub commands: BTreeMap<Shell, String>,
 }
 
 /// One `[[fix.edit]]`: where, and exactly one of `replace`, `substitute`, `delete`,
