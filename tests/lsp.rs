@@ -708,9 +708,35 @@ fn a_broken_config_is_shown_on_its_file_and_the_server_keeps_serving() {
         published["diagnostics"][0]["range"]["start"],
         json!({ "line": 0, "character": 10 })
     );
-    client.change(&config_uri, 3, json!([{ "text": "" }]));
+    // Closed unsaved: the file on disk applies again.
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": config_uri } }),
+    );
     assert_eq!(client.diagnostics(&config_uri)["diagnostics"], json!([]));
-    assert_eq!(codes(&client.diagnostics(&uri)), ["MOD006"]);
+    // Broken on disk and closed in the editor: the error stays shown.
+    repo.write("gopolicy.toml", "fail_on = 3\n");
+    let config_uri = client.open(repo.path(), "gopolicy.toml", "fail_on = 3\n");
+    assert!(!client.diagnostics(&config_uri)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": config_uri } }),
+    );
+    client.settle();
+    let last = client
+        .pending
+        .iter()
+        .rev()
+        .find(|n| n.params["uri"] == config_uri.as_str())
+        .map(|n| n.params["diagnostics"].clone());
+    assert!(
+        last.as_ref()
+            .is_none_or(|d| !d.as_array().unwrap().is_empty()),
+        "{last:?}"
+    );
     assert_eq!(client.stop(), 0);
 }
 

@@ -67,16 +67,15 @@ pub fn run(connection: &Connection, options: Options) -> Result<u8, String> {
         connection,
         options,
         encoding,
+        settings: Settings::defaults(&root),
         root,
         docs: Documents::default(),
-        settings: Settings::defaults(Path::new("/")),
         problem: None,
         rule_docs: RuleDocs::default(),
         dirty: BTreeSet::new(),
         published: HashSet::new(),
         shutdown: false,
     };
-    server.settings = Settings::defaults(&server.root);
     if params
         .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
         .and_then(Value::as_bool)
@@ -84,7 +83,9 @@ pub fn run(connection: &Connection, options: Options) -> Result<u8, String> {
     {
         server.watch_files();
     }
-    server.reload_config();
+    if config::find(&server.root).is_some() {
+        server.reload_config();
+    }
     server.serve()
 }
 
@@ -408,9 +409,9 @@ impl Server<'_> {
         let overlay = self.docs.overlay();
         for uri in dirty {
             let Some(doc) = self.docs.open.get_mut(&uri) else {
-                // Closed: clear what it showed.
-                if self.published.remove(&uri) {
-                    self.publish(&uri, Vec::new(), None);
+                // Closed: clear what it showed (but for a config error, which stays).
+                if let Some(path) = path_of(&uri) {
+                    self.publish_file(&path);
                 }
                 continue;
             };
