@@ -9,6 +9,7 @@ pub mod error;
 pub mod facts;
 pub mod fix;
 pub mod lint;
+pub mod lsp;
 pub mod report;
 pub mod rule;
 pub mod rule_tests;

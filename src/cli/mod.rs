@@ -4,6 +4,7 @@ mod check;
 mod doctor;
 mod explain;
 mod facts;
+mod lsp;
 mod rules;
 mod test_rules;
 
@@ -51,6 +52,8 @@ enum Command {
     Doctor(doctor::Args),
     /// Show this machine's Go environment (secrets redacted), save it, or compare it.
     Facts(facts::Args),
+    /// Run the language server (LSP, on stdin and stdout) for editors.
+    Lsp(lsp::Args),
 }
 
 /// Rule selection flags shared by subcommands.
@@ -135,6 +138,7 @@ pub fn main() -> ExitCode {
         Command::TestRules(args) => test_rules::run(args, &cli),
         Command::Facts(args) => facts::run(args, &cli),
         Command::Doctor(args) => doctor::run(args, &cli),
+        Command::Lsp(args) => lsp::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -80,8 +80,19 @@ pub struct Outcome {
 }
 
 /// Fix in rounds; `check` runs the whole check with the overlay's texts.
-pub fn run(base: &Path, wanted: Wanted, mut check: impl FnMut(&Overlay) -> Round) -> Outcome {
-    let mut overlay = Overlay::default();
+pub fn run(base: &Path, wanted: Wanted, check: impl FnMut(&Overlay) -> Round) -> Outcome {
+    run_on(base, wanted, Overlay::default(), check)
+}
+
+/// `run`, starting from texts that stand in for files (an editor's buffers): a file the
+/// overlay holds is fixed from its text there, not from the disk.
+pub fn run_on(
+    base: &Path,
+    wanted: Wanted,
+    start: Overlay,
+    mut check: impl FnMut(&Overlay) -> Round,
+) -> Outcome {
+    let mut overlay = start;
     let mut files: BTreeMap<String, FixedFile> = BTreeMap::new();
     let mut applied: Vec<Applied> = Vec::new();
     // Fixes undone because they broke a file's syntax: (path, rule id).
@@ -141,7 +152,7 @@ pub fn run(base: &Path, wanted: Wanted, mut check: impl FnMut(&Overlay) -> Round
                 continue;
             }
             if !files.contains_key(display) {
-                match FixedFile::read(base, doc) {
+                match FixedFile::read(base, doc, &overlay) {
                     Some(file) => files.insert(display.to_owned(), file),
                     None => {
                         skipped.push(display.to_owned());
@@ -198,12 +209,19 @@ fn changed_files(files: BTreeMap<String, FixedFile>) -> Vec<FixedFile> {
 }
 
 impl FixedFile {
-    /// Read the file's bytes as they are now; `None` when they no longer decode to the
-    /// text that was checked (it changed on disk) or cannot be read.
-    fn read(base: &Path, doc: &Document) -> Option<FixedFile> {
+    /// Read the file's bytes as they are now (the overlay's text, if it holds the file);
+    /// `None` when they no longer decode to the text that was checked (it changed on
+    /// disk) or cannot be read.
+    fn read(base: &Path, doc: &Document, overlay: &Overlay) -> Option<FixedFile> {
         let path = base.join(doc.path());
-        let bytes = std::fs::read(&path).ok()?;
-        let (text, encoding) = crate::document::decode(&bytes).ok()?;
+        let (bytes, text, encoding) = match overlay.get(&path) {
+            Some((text, encoding)) => (encoding.encode(text), text.clone(), *encoding),
+            None => {
+                let bytes = std::fs::read(&path).ok()?;
+                let (text, encoding) = crate::document::decode(&bytes).ok()?;
+                (bytes, text, encoding)
+            }
+        };
         (text == doc.source.text).then(|| FixedFile {
             path,
             display: doc.path().to_owned(),

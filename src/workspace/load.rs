@@ -44,7 +44,7 @@ impl Overlay {
     pub fn remove(&mut self, path: &Path) {
         self.texts.remove(&normalize(path));
     }
-    fn get(&self, path: &Path) -> Option<&(String, Encoding)> {
+    pub(crate) fn get(&self, path: &Path) -> Option<&(String, Encoding)> {
         if self.texts.is_empty() {
             return None;
         }
