@@ -34,6 +34,8 @@ pub struct Args {
     quiet: bool,
     #[command(flatten)]
     selection: Selection,
+    #[command(flatten)]
+    baseline: super::baseline::BaselineArgs,
 }
 
 pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
@@ -75,9 +77,7 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
         &discovered.errors,
         &repo,
     );
-    let threshold = fail_on(args.fail_on, &config);
-    let failed = diagnostics.iter().any(|d| threshold.fails(d.severity));
-    let report = Report {
+    let mut report = Report {
         diagnostics,
         files_checked,
         sources: loaded
@@ -86,6 +86,14 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
             .map(|d| (d.path().to_owned(), d.clone()))
             .collect::<BTreeMap<_, _>>(),
     };
+    if let Some(code) = args.baseline.apply(&mut report, &base, args.quiet)? {
+        return Ok(code);
+    }
+    let threshold = fail_on(args.fail_on, &config);
+    let failed = report
+        .diagnostics
+        .iter()
+        .any(|d| threshold.fails(d.severity));
     let mut text = report::render(&report, args.format, use_color(color, args.format));
     if args.quiet && args.format == Format::Human {
         // Drop the summary line.
