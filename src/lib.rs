@@ -7,6 +7,7 @@ pub mod diag;
 pub mod document;
 pub mod error;
 pub mod facts;
+pub mod fix;
 pub mod lint;
 pub mod report;
 pub mod rule;

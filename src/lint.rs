@@ -315,8 +315,26 @@ impl RuleSet {
     }
 
     fn decorate(&self, mut d: Diagnostic) -> Diagnostic {
-        d.url = Some(format!("{}{}.md", self.docs_url, d.id));
+        d.url = Some(self.docs_url(&d.id));
         d
+    }
+
+    /// The documentation page of the rule `id`.
+    pub fn docs_url(&self, id: &str) -> String {
+        format!("{}{id}.md", self.docs_url)
+    }
+
+    /// The rules that run, by id, as reports describe them.
+    pub fn infos(&self) -> BTreeMap<String, crate::report::RuleInfo> {
+        self.rules
+            .iter()
+            .zip(&self.enabled)
+            .filter(|(_, &on)| on)
+            .map(|(r, _)| {
+                let info = crate::report::RuleInfo::new(r, self.docs_url(&r.id));
+                (r.id.clone(), info)
+            })
+            .collect()
     }
 
     /// Every diagnostic for one document, suppressions applied.
@@ -427,12 +445,21 @@ impl RuleSet {
                     .iter()
                     .all(|r| self.find(r).is_some_and(|rule| self.is_enabled(&rule.id)))
             {
-                out.extend(self.engine_diagnostic(
+                let mut d = self.engine_diagnostic(
                     doc,
                     core::UNUSED_SUPPRESSION,
                     s.span,
                     format!("unused suppression: {rules} reports nothing here"),
-                ));
+                );
+                if let (Some(d), Some(span)) = (&mut d, suppression::removal(doc, s)) {
+                    d.fix = Some(crate::diag::Fix {
+                        title: "Delete the unused suppression".to_owned(),
+                        applicability: crate::rule::schema::Applicability::Safe,
+                        commands: Default::default(),
+                        edits: vec![crate::diag::Edit::at(&doc.source, span, String::new())],
+                    });
+                }
+                out.extend(d);
             }
         }
         out

@@ -11,6 +11,7 @@ use std::path::Path;
 use crate::diag::config::{Config, Origin, Selector};
 use crate::diag::Diagnostic;
 use crate::error::Error;
+use crate::fix;
 use crate::lint::{Overrides, RuleSet};
 use crate::rule::schema::{Expectation, RuleTarget, TestSpec};
 use crate::rule::RuleSource;
@@ -104,21 +105,55 @@ fn run_case(
     rules.restrict(|r| r.id == id);
 
     let discovered = workspace::discover(std::slice::from_ref(&root), &config, &root);
-    let mut loaded = workspace::load(&discovered.files, config.max_file_size, &root);
-    if let Some(facts) = &facts {
-        let machine = crate::facts::documents::documents(facts, "");
-        loaded
-            .documents
-            .extend(machine.into_iter().map(std::sync::Arc::new));
-    }
+    let machine: Vec<std::sync::Arc<crate::document::Document>> = facts
+        .iter()
+        .flat_map(|f| crate::facts::documents::documents(f, ""))
+        .map(std::sync::Arc::new)
+        .collect();
     let repo = workspace::Repo::new(&root);
-    let got = rules.lint(
-        &loaded.documents,
-        &loaded.problems,
-        &discovered.errors,
-        &repo,
-    );
-    Ok(compare(&case.expect, got))
+    let check = |overlay: &workspace::Overlay| {
+        let loaded = workspace::load_with(&discovered.files, config.max_file_size, &root, overlay);
+        let mut all = loaded.documents.clone();
+        all.extend(machine.iter().cloned());
+        fix::Round {
+            diagnostics: rules.lint(&all, &loaded.problems, &discovered.errors, &repo),
+            documents: loaded.documents,
+        }
+    };
+    let got = check(&workspace::Overlay::default()).diagnostics;
+    if let Some(failure) = compare(&case.expect, got) {
+        return Ok(Some(failure));
+    }
+    let mut expected_files = case.fixed_files.clone();
+    if let (Some(fixed), Some(name)) = (&case.fixed, files.keys().next()) {
+        expected_files.insert(name.clone(), fixed.clone());
+    }
+    if expected_files.is_empty() {
+        return Ok(None);
+    }
+    // Fix in memory (nothing is written) and compare every file with what it must read.
+    let outcome = fix::run(&root, fix::Wanted::SafeAndUnsafe, check);
+    let mut failures = Vec::new();
+    for (name, original) in &files {
+        let got = outcome
+            .files
+            .iter()
+            .find(|f| f.display == *name)
+            .map_or(original, |f| &f.fixed);
+        let want = expected_files.get(name).unwrap_or(original);
+        if got != want {
+            failures.push(format!("{name} after fixes:\n{got:?}\nexpected:\n{want:?}"));
+        }
+    }
+    if let Some(name) = expected_files.keys().find(|n| !files.contains_key(*n)) {
+        failures.push(format!(
+            "`fixed_files` names {name}, which the case does not have"
+        ));
+    }
+    if !outcome.converged {
+        failures.push("the fixes did not settle".to_owned());
+    }
+    Ok((!failures.is_empty()).then(|| failures.join("\n")))
 }
 
 fn io(path: &Path, source: std::io::Error) -> Error {

@@ -36,7 +36,7 @@ fn a_baseline_hides_known_findings_after_edits_and_reports_new_and_stale_ones() 
     );
     assert_eq!(
         entries(&repo),
-        [serde_json::json!({"path": "go.mod", "rule": "POL001", "text": "1.20", "occurrence": 0})]
+        [serde_json::json!({"path": "go.mod", "rule": "POL001", "text": "1.20", "occurrence": 1})]
     );
 
     // Lines above the finding: it moves from line 3 to line 6, and stays known.
@@ -70,6 +70,13 @@ fn a_baseline_hides_known_findings_after_edits_and_reports_new_and_stale_ones() 
     assert!(
         out.stderr
             .contains("0 known findings hidden, 1 entry no longer found"),
+        "{out}"
+    );
+    // --statistics lists it.
+    let out = repo.check(&["--format", "short", "--statistics", "--baseline", BASELINE]);
+    out.expect_code(1);
+    assert!(
+        out.stderr.contains("stale: go.mod: POL001 #1 `1.20`"),
         "{out}"
     );
 }

@@ -60,6 +60,16 @@ fn every_builtin_rule_is_documented_sourced_and_tested() {
                 s.path
             ));
         }
+        let edits = s.spec.fix.as_ref().is_some_and(|f| !f.edit.is_empty());
+        let fixed_case = s
+            .tests()
+            .any(|t| t.fixed.is_some() || !t.fixed_files.is_empty());
+        if edits && !fixed_case {
+            problems.push(format!(
+                "{}: a rule with [[fix.edit]] needs a [[test]] with `fixed` or `fixed_files`",
+                s.path
+            ));
+        }
         if matches!(s.spec.target, RuleTarget::File(_) | RuleTarget::Env) && s.spec.check.is_empty()
         {
             problems.push(format!("{}: no [[check]]", s.path));

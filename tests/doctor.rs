@@ -34,12 +34,10 @@ fn a_problem_is_shown_in_its_section_with_the_fix_for_the_users_shell() {
         section.contains("GOPATH from process env (GOPATH)"),
         "{out}"
     );
-    // The snapshot's SHELL is zsh, which takes the POSIX command.
+    // The snapshot's SHELL is zsh, which takes the POSIX command; GOPATH comes from
+    // the process environment (a profile line), which `go env -w` cannot override.
     assert!(out.contains("(fixes for zsh)"), "{out}");
-    assert!(
-        section.contains("fix: go env -w GOPATH=\"$HOME/go\""),
-        "{out}"
-    );
+    assert!(section.contains("fix: unset GOPATH\n"), "{out}");
     assert!(out.contains("✓ ENV008 gotoolchain-invalid"), "{out}");
     assert!(
         out.ends_with("problem found.\n") || out.ends_with("problems found.\n"),
@@ -59,22 +57,41 @@ fn a_problem_is_shown_in_its_section_with_the_fix_for_the_users_shell() {
 fn fixes_follow_the_chosen_shell_and_make_a_script() {
     let (out, _) = doctor(&["--facts", "examples/machines/macos.json", "--shell", "pwsh"]);
     assert!(
-        out.contains("fix: go env -w GOPATH=\"$env:USERPROFILE\\go\""),
+        out.contains(
+            "fix: [Environment]::SetEnvironmentVariable('GOPATH', $null)\n           [Environment]::SetEnvironmentVariable('GOPATH', $null, 'User')\n"
+        ),
         "{out}"
     );
+    // On Windows GOPATH is a user variable (the Go installer's): the fix changes it.
     let (script, _) = doctor(&[
         "--facts",
-        "examples/machines/macos.json",
+        "examples/machines/windows.json",
         "--shell",
         "cmd",
         "--script",
     ]);
     let lines: Vec<&str> = script.lines().collect();
+    assert_eq!(lines[0], "@echo off", "{script}");
     let at = lines
         .iter()
-        .position(|l| l.starts_with("REM GO001 "))
+        .position(|l| l.starts_with("REM GO002 "))
         .expect(&script);
-    assert_eq!(lines[at + 1], "go env -w GOPATH=%USERPROFILE%\\go");
+    assert_eq!(lines[at + 1], "setx GOPATH \"%USERPROFILE%\\go\"");
+    assert_eq!(lines[at + 2], "set \"GOPATH=%USERPROFILE%\\go\"");
+    // A finding without a command says what to do by hand, at its line.
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("REM GO012 "))
+        .expect(&script);
+    assert!(
+        lines[at + 2].starts_with("REM no command for this one: edit "),
+        "{script}"
+    );
+    // cmd expands %…% even in REM lines: a message's % is doubled.
+    assert!(
+        script.contains("REM ENV014 `GOBIN=%%USERPROFILE%%\\go\\bin`"),
+        "{script}"
+    );
 }
 
 #[test]
@@ -113,7 +130,8 @@ fn json_output_lists_the_findings() {
         .find(|d| d["code"] == "GO001")
         .unwrap()["fix"]
         .clone();
-    assert_eq!(fix["commands"]["sh"], "go env -w GOPATH=\"$HOME/go\"");
+    assert_eq!(fix["commands"]["sh"], "unset GOPATH");
+    assert_eq!(fix["applicability"], "display-only");
 }
 
 #[test]

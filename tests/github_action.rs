@@ -74,6 +74,7 @@ fn run_step(script: &str, cwd: &Path, env: &[(&str, &str)]) -> (i32, String, Str
         .env("GITHUB_OUTPUT", &output)
         .env("GITHUB_ACTION_PATH", root())
         .env_remove("NO_COLOR")
+        .env_remove("GITHUB_STEP_SUMMARY")
         .envs(env.iter().copied())
         .output()
         .expect("run bash");
@@ -189,6 +190,40 @@ fn the_run_step_reports_gopolicys_exit_code_and_defers_findings() {
     let reported: Vec<&str> = stdout.lines().skip(1).collect();
     assert_eq!(reported.len(), 1, "{stdout}");
     assert!(reported[0].contains("warning[MOD005]"), "{stdout}");
+
+    // Annotations, as the default format gives them.
+    let (code, output, stdout) = run(
+        "examples/legacy-service",
+        "github",
+        "warning",
+        "--select MOD005",
+    );
+    assert_eq!((code, output.as_str()), (0, "exit-code=1\n"), "{stdout}");
+    assert!(
+        stdout.contains("::warning file=examples/legacy-service/go.mod,line=5,"),
+        "{stdout}"
+    );
+
+    // SARIF goes to the file the upload step reads, not to the log.
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let (code, output, stdout) = run_step(
+        &check,
+        root(),
+        &[
+            ("PATHS", "examples/legacy-service"),
+            ("FORMAT", "sarif"),
+            ("FAIL_ON", "warning"),
+            ("ARGS", "--select MOD005"),
+            ("SARIF", sarif.to_str().unwrap()),
+        ],
+    );
+    assert_eq!((code, output.as_str()), (0, "exit-code=1\n"), "{stdout}");
+    assert!(!stdout.contains("MOD005"), "{stdout}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(json["version"], "2.1.0");
+    assert_eq!(json["runs"][0]["results"][0]["ruleId"], "MOD005");
 
     // An error (here an unknown format): the step fails with gopolicy's code 2.
     let (code, output, _) = run("examples/clean", "no-such-format", "error", "");

@@ -185,3 +185,21 @@ fn the_schema_rejects_tampered_reports() {
         );
     }
 }
+
+#[test]
+fn statistics_follow_the_schema() {
+    let repo = Repo::new(&with_pack(&[
+        ("a/go.mod", "module example.com/a\n\ngo 1.20\n"),
+        ("b/go.mod", "module example.com/b\n\ngo 1.22\n"),
+    ]));
+    let out = repo.check(&["--format", "json", "--statistics"]);
+    out.expect_code(1);
+    let report = out.json();
+    let problems = violations(&schema(), &report);
+    assert!(problems.is_empty(), "{}\n{out}", problems.join("\n"));
+    assert_eq!(report["statistics"][0]["code"], "ORG001", "{out}");
+    assert_eq!(report["statistics"][0]["count"], 2, "{out}");
+    let mut tampered = report.clone();
+    tampered["statistics"][0]["count"] = 0.into();
+    assert!(!violations(&schema(), &tampered).is_empty());
+}

@@ -4,8 +4,8 @@
 //! tests are skipped outside CI and fail in CI. `try-repo` builds gopolicy from this repository with
 //! `cargo install`, as users' pre-commit does: from HEAD, plus uncommitted changes to
 //! tracked files, so a new file must be committed (or staged) before it is tested here.
-//! Each `try-repo` compiles gopolicy in release mode (a minute or two), so that test runs
-//! only in CI or with GOPOLICY_BIG_TESTS set.
+//! Each `try-repo` compiles gopolicy in release mode (a minute or two), so those tests
+//! run only in CI or with GOPOLICY_BIG_TESTS set.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -64,7 +64,8 @@ fn run(command: &mut Command, limit: Duration) -> (bool, String) {
     (status.success(), std::fs::read_to_string(&log).unwrap())
 }
 
-/// A git repository in a temporary folder with these files.
+/// A git repository in a temporary folder with these files, staged (pre-commit tells a
+/// hook changed files by `git diff`).
 fn git_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
@@ -79,7 +80,23 @@ fn git_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
         Duration::from_secs(60),
     );
     assert!(ok, "git init: {out}");
+    let (ok, out) = run(
+        Command::new("git")
+            .args(["add", "."])
+            .current_dir(dir.path()),
+        Duration::from_secs(60),
+    );
+    assert!(ok, "git add: {out}");
     dir
+}
+
+/// Skip the slow tests (each builds gopolicy) outside CI unless asked for; `true` to run.
+fn slow_tests_wanted() -> bool {
+    if std::env::var_os("CI").is_none() && std::env::var_os("GOPOLICY_BIG_TESTS").is_none() {
+        eprintln!("skipped: set GOPOLICY_BIG_TESTS=1 to build and run the hooks with pre-commit");
+        return false;
+    }
+    pre_commit().is_some()
 }
 
 /// The target folder this test binary was built in (target/debug/deps/.. -> target).
@@ -108,11 +125,7 @@ fn try_repo(repo: &Path, hook: &str, files: &[&str]) -> (bool, String) {
 
 #[test]
 fn the_hook_fails_on_a_bad_go_mod_with_the_diagnostic_and_passes_a_good_one() {
-    if std::env::var_os("CI").is_none() && std::env::var_os("GOPOLICY_BIG_TESTS").is_none() {
-        eprintln!("skipped: set GOPOLICY_BIG_TESTS=1 to build and run the hooks with pre-commit");
-        return;
-    }
-    if pre_commit().is_none() {
+    if !slow_tests_wanted() {
         return;
     }
     let repo = git_repo(&[
@@ -140,6 +153,25 @@ fn the_hook_fails_on_a_bad_go_mod_with_the_diagnostic_and_passes_a_good_one() {
     assert!(ok, "the hook failed on a good go.mod\n{out}");
     assert!(out.contains("Passed"), "{out}");
     assert!(!out.contains("SYS001"), "{out}");
+}
+
+#[test]
+fn the_fix_hook_leaves_the_file_fixed_and_stops_the_commit() {
+    if !slow_tests_wanted() {
+        return;
+    }
+    // MOD005: a toolchain line older than the go line; its safe fix deletes the line.
+    let before = "module example.com/m\n\ngo 1.22.0\n\ntoolchain go1.21.0\n";
+    let repo = git_repo(&[("go.mod", before)]);
+    let started = Instant::now();
+    let (ok, out) = try_repo(repo.path(), "gopolicy-fix", &["go.mod"]);
+    eprintln!("try-repo with the fix hook took {:?}", started.elapsed());
+    // Fixed, nothing left to report, but pre-commit fails a hook that changed files.
+    assert!(!ok, "{out}");
+    assert!(out.contains("files were modified by this hook"), "{out}");
+    assert!(!out.contains("MOD005"), "{out}");
+    let after = std::fs::read_to_string(repo.path().join("go.mod")).unwrap();
+    assert_eq!(after, "module example.com/m\n\ngo 1.22.0\n\n");
 }
 
 /// Which hooks' `files` and `exclude` patterns take each path, by pre-commit's own

@@ -1,11 +1,9 @@
 //! `check --baseline FILE` and `check --write-baseline FILE` (src/diag/baseline.rs holds
-//! the fingerprints and the file format).
+//! the entries and the file format).
 
-use std::collections::BTreeSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::diag::baseline::{fingerprints, Baseline, Paths};
+use crate::diag::baseline::{entries, Baseline, Entry, Paths};
 use crate::error::Error;
 use crate::report::Report;
 
@@ -20,14 +18,26 @@ pub struct BaselineArgs {
 }
 
 impl BaselineArgs {
-    /// Drop the findings the baseline has from `report`, or write the baseline. `Some`
-    /// exit code when the run ends here (after writing one).
-    pub fn apply(&self, report: &mut Report, cwd: &Path, quiet: bool) -> Result<Option<u8>, Error> {
+    /// Drop the findings the baseline has from `report`, or write the baseline: `Some`
+    /// exit code when the run ends here. With `statistics`, list the stale entries.
+    pub fn apply(
+        &self,
+        report: &mut Report,
+        quiet: bool,
+        statistics: bool,
+    ) -> Result<Option<u8>, Error> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let entries_of = |report: &Report, paths: &Paths| {
+            entries(
+                &report.diagnostics,
+                |d| report.flagged_text(d),
+                |p| paths.of(p, &report.sources),
+            )
+        };
         if let Some(file) = &self.write_baseline {
-            let paths = Paths::new(file, cwd);
-            let prints = fingerprints(&report.diagnostics, &report.sources, &paths);
-            let count = prints.len();
-            write(file, &Baseline::from_entries(prints).to_json())?;
+            let found = entries_of(report, &Paths::new(file, &cwd));
+            let count = found.len();
+            super::check::write_atomically(file, &Baseline::from_entries(found).to_json())?;
             if !quiet {
                 eprintln!(
                     "wrote {count} finding{} to the baseline {}",
@@ -46,47 +56,41 @@ impl BaselineArgs {
         })?;
         let baseline = Baseline::parse(&text)
             .map_err(|message| Error::Usage(format!("{}: {message}", file.display())))?;
-        let paths = Paths::new(file, cwd);
-        let prints = fingerprints(&report.diagnostics, &report.sources, &paths);
-        // The files this run read; an entry for any other file is not judged.
-        let checked: BTreeSet<String> = report
-            .sources
-            .keys()
-            .chain(report.diagnostics.iter().map(|d| &d.path))
-            .map(|name| paths.of(name, &report.sources))
+        let paths = Paths::new(file, &cwd);
+        let found = entries_of(report, &paths);
+        // Only entries of the files this run read can be stale.
+        let read = report
+            .paths()
+            .into_iter()
+            .map(|p| paths.of(p, &report.sources))
             .collect();
-        let outcome = baseline.apply(&mut report.diagnostics, &prints, &checked);
+        let outcome = baseline.apply(&mut report.diagnostics, &found, &read);
         if !quiet && (outcome.hidden > 0 || !outcome.stale.is_empty()) {
+            let stale = outcome.stale.len();
             eprintln!(
-                "baseline {}: {} known finding{} hidden, {} entr{} no longer found{}",
+                "baseline {}: {} known finding{} hidden, {stale} entr{} no longer found{}",
                 file.display(),
                 outcome.hidden,
                 if outcome.hidden == 1 { "" } else { "s" },
-                outcome.stale.len(),
-                if outcome.stale.len() == 1 { "y" } else { "ies" },
-                if outcome.stale.is_empty() {
+                if stale == 1 { "y" } else { "ies" },
+                if stale == 0 {
                     ""
                 } else {
                     " (drop them with --write-baseline)"
                 },
             );
         }
+        if statistics {
+            for Entry {
+                path,
+                rule,
+                text,
+                occurrence,
+            } in &outcome.stale
+            {
+                eprintln!("stale: {path}: {rule} #{occurrence} `{text}`");
+            }
+        }
         Ok(None)
     }
-}
-
-/// Replace `file` whole or not at all.
-fn write(file: &Path, text: &str) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: file.display().to_string(),
-        source,
-    };
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    temp.write_all(text.as_bytes()).map_err(io)?;
-    temp.persist(file).map_err(|e| io(e.error))?;
-    Ok(())
 }

@@ -2,16 +2,19 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::{fail_on, use_color, Cli, MachineArgs, Selection, EXIT_FINDINGS};
 use crate::diag::config::FailOn;
-use crate::document::Target;
+use crate::document::{Document, Target};
 use crate::error::Error;
+use crate::fix;
 use crate::lint::RuleSet;
 use crate::report::{self, Format, Report};
 use crate::workspace;
 
 #[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
 pub struct Args {
     /// Files or folders to check (default: `.`, unless only the machine is asked for).
     paths: Vec<PathBuf>,
@@ -32,6 +35,25 @@ pub struct Args {
     /// Print nothing but the diagnostics (no summary line).
     #[arg(short, long)]
     quiet: bool,
+    /// Apply the safe fixes, then report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff: also apply the unsafe fixes (they may change behaviour).
+    #[arg(long, requires = "fixing")]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there is a diff).
+    #[arg(long)]
+    diff: bool,
+    /// List each fix applied.
+    #[arg(long)]
+    show_fixes: bool,
+    /// Write the report to this file (replaced whole) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Also count the findings of each rule: after the report, inside it for json, and on
+    /// standard error for sarif and junit (whose documents must stay valid).
+    #[arg(long)]
+    statistics: bool,
     #[command(flatten)]
     selection: Selection,
     #[command(flatten)]
@@ -59,53 +81,244 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
         targets.extend([Target::Machine, Target::ProcessEnv, Target::GoEnvFile]);
     }
     let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
-    let mut loaded = workspace::load(&discovered.files, config.max_file_size, &base);
-    // Files found, plus the templates and includes they pulled in.
-    let files_checked = loaded.documents.len() + loaded.problems.len();
-    if machine {
+    let machine_documents: Vec<Arc<Document>> = if machine {
         let facts = args.machine_source.facts()?;
-        loaded.documents.extend(
-            crate::facts::documents::documents(&facts, "")
-                .into_iter()
-                .map(std::sync::Arc::new),
+        crate::facts::documents::documents(&facts, "")
+            .into_iter()
+            .map(Arc::new)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let repo = workspace::Repo::new(&base);
+    let check = |overlay: &workspace::Overlay| {
+        let loaded = workspace::load_with(&discovered.files, config.max_file_size, &base, overlay);
+        // Files found, plus the templates and includes they pulled in.
+        let files_checked = loaded.documents.len() + loaded.problems.len();
+        let mut all = loaded.documents.clone();
+        all.extend(machine_documents.iter().cloned());
+        let diagnostics = rules.lint(&all, &loaded.problems, &discovered.errors, &repo);
+        (
+            fix::Round {
+                diagnostics,
+                documents: loaded.documents,
+            },
+            all,
+            files_checked,
+        )
+    };
+    if args.fix || args.diff {
+        return fix_and_report(args, &base, color, &config, &rules, check);
+    }
+    let (round, documents, files_checked) = check(&workspace::Overlay::default());
+    report(
+        args,
+        color,
+        &config,
+        &rules,
+        round.diagnostics,
+        &documents,
+        files_checked,
+    )
+}
+
+/// `--fix` and `--diff`: fix in rounds, then write the files or show the diffs.
+fn fix_and_report(
+    args: &Args,
+    base: &std::path::Path,
+    color: bool,
+    config: &crate::diag::config::Config,
+    rules: &RuleSet,
+    check: impl Fn(&workspace::Overlay) -> (fix::Round, Vec<Arc<Document>>, usize),
+) -> Result<u8, Error> {
+    let wanted = if args.unsafe_fixes {
+        fix::Wanted::SafeAndUnsafe
+    } else {
+        fix::Wanted::Safe
+    };
+    let mut last = None;
+    let outcome = fix::run(base, wanted, |overlay| {
+        let (round, documents, files_checked) = check(overlay);
+        last = Some((documents, files_checked));
+        round
+    });
+    let (documents, files_checked) = last.expect("fix::run checks at least once");
+    for path in &outcome.skipped {
+        eprintln!("warning: {path} changed on disk while it was being checked; not fixed");
+    }
+    for (path, id) in &outcome.broke_syntax {
+        eprintln!("warning: the fix of {id} would give {path} a syntax error; not applied");
+    }
+    if !outcome.converged {
+        eprintln!(
+            "warning: fixes did not settle after {} rounds; some findings that have a fix are left",
+            fix::MAX_ROUNDS
         );
     }
-    let repo = workspace::Repo::new(&base);
-    let diagnostics = rules.lint(
-        &loaded.documents,
-        &loaded.problems,
-        &discovered.errors,
-        &repo,
-    );
+    let verb = if args.diff { "would fix" } else { "fixed" };
+    if args.diff {
+        for file in &outcome.files {
+            print!("{}", file.diff());
+        }
+    } else {
+        let mut failed = false;
+        for file in &outcome.files {
+            if let Err(e) = file.write() {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+        if failed {
+            return Ok(super::EXIT_ERROR);
+        }
+    }
+    if args.show_fixes || args.diff {
+        for applied in &outcome.applied {
+            eprintln!("{verb} {}: {} {}", applied.path, applied.id, applied.title);
+        }
+    }
+    if !args.quiet && !outcome.applied.is_empty() {
+        eprintln!(
+            "{verb} {} finding{} in {} file{}",
+            outcome.applied.len(),
+            plural(outcome.applied.len()),
+            outcome.files.len(),
+            plural(outcome.files.len())
+        );
+    }
+    if args.diff {
+        return Ok(if outcome.files.is_empty() {
+            0
+        } else {
+            EXIT_FINDINGS
+        });
+    }
+    report(
+        args,
+        color,
+        config,
+        rules,
+        outcome.diagnostics,
+        &documents,
+        files_checked,
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Render the findings; the exit code follows --fail-on.
+fn report(
+    args: &Args,
+    color: bool,
+    config: &crate::diag::config::Config,
+    rules: &RuleSet,
+    diagnostics: Vec<crate::diag::Diagnostic>,
+    documents: &[Arc<Document>],
+    files_checked: usize,
+) -> Result<u8, Error> {
     let mut report = Report {
         diagnostics,
         files_checked,
-        sources: loaded
-            .documents
+        sources: documents
             .iter()
             .map(|d| (d.path().to_owned(), d.clone()))
             .collect::<BTreeMap<_, _>>(),
+        rules: rules.infos(),
     };
-    if let Some(code) = args.baseline.apply(&mut report, &base, args.quiet)? {
+    if let Some(code) = args
+        .baseline
+        .apply(&mut report, args.quiet, args.statistics)?
+    {
         return Ok(code);
     }
-    let threshold = fail_on(args.fail_on, &config);
+    let threshold = fail_on(args.fail_on, config);
     let failed = report
         .diagnostics
         .iter()
         .any(|d| threshold.fails(d.severity));
-    let mut text = report::render(&report, args.format, use_color(color, args.format));
+    let color = args.output_file.is_none() && use_color(color, args.format);
+    let mut text = report::render(&report, args.format, color, args.statistics);
     if args.quiet && args.format == Format::Human {
         // Drop the summary line.
         let trimmed = text.trim_end_matches('\n');
         let cut = trimmed.rfind('\n').map(|i| i + 1).unwrap_or(0);
         text.truncate(cut);
     }
-    print!("{text}");
+    if args.statistics {
+        match args.format {
+            Format::Json => {}
+            Format::Sarif | Format::Junit => eprint!("{}", report::statistics(&report)),
+            Format::Human | Format::Short | Format::Github => {
+                text.push_str(&report::statistics(&report))
+            }
+        }
+    }
+    if args.format == Format::Github {
+        append_step_summary(&report)?;
+    }
+    match &args.output_file {
+        Some(path) => write_atomically(path, &text)?,
+        None => print!("{text}"),
+    }
     // The process ends here: leave the documents to the OS rather than free them one by
     // one (a tenth of a large run's time).
     std::mem::forget(report);
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// Add the findings to the job summary when GitHub Actions gives a file for it.
+fn append_step_summary(report: &Report) -> Result<(), Error> {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let io = |source| Error::Io {
+        path: PathBuf::from(&path).display().to_string(),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .map_err(io)?;
+    file.write_all(report::github::summary(report).as_bytes())
+        .map_err(io)
+}
+
+/// Write `text` to `path` through a temporary file in the same folder, renamed over it:
+/// a reader never sees half a report, and a failed run leaves the old one.
+pub(super) fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
+    file.write_all(text.as_bytes()).map_err(io)?;
+    // A temporary file is private (0600); keep the old file's mode, or make a new one
+    // readable as files usually are.
+    let permissions = match std::fs::metadata(path) {
+        Ok(old) => Some(old.permissions()),
+        #[cfg(unix)]
+        Err(_) => Some(std::os::unix::fs::PermissionsExt::from_mode(0o644)),
+        #[cfg(not(unix))]
+        Err(_) => None,
+    };
+    if let Some(permissions) = permissions {
+        file.as_file().set_permissions(permissions).map_err(io)?;
+    }
+    file.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 fn parse_target(name: &str) -> Result<Target, String> {

@@ -69,14 +69,24 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         .any(|d| fail_on(args.fail_on, &config).fails(d.severity));
 
     if args.script {
-        print!("{}", doctor::script(shell, &diagnostics));
+        let profiles = facts.profile_settings();
+        let items: Vec<_> = diagnostics
+            .iter()
+            .map(|d| doctor::ScriptItem {
+                diagnostic: d,
+                note: process_env_name(&documents, d)
+                    .and_then(|name| profiles.get(&name))
+                    .map(|p| format!("a profile sets it again: {}", p.place())),
+            })
+            .collect();
+        print!("{}", doctor::script(shell, &describe(&facts), &items));
     } else if args.format == DoctorFormat::Json {
         let report = Report {
             diagnostics,
             files_checked: documents.len(),
-            sources: Default::default(),
+            ..Report::default()
         };
-        print!("{}", json::render(&report));
+        print!("{}", json::render(&report, false));
     } else {
         let machine_rules: Vec<_> = rules
             .rules
@@ -99,6 +109,20 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         print!("{}", doctor::render(&header, &machine_rules, &diagnostics));
     }
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// The variable a finding in the process environment is about: the key on its line of
+/// the `<process-env>` view (`"NAME": "value"`).
+fn process_env_name(
+    documents: &[std::sync::Arc<crate::document::Document>],
+    d: &crate::diag::Diagnostic,
+) -> Option<String> {
+    let doc = documents
+        .iter()
+        .find(|doc| doc.target == Target::ProcessEnv && doc.path() == d.path)?;
+    let line = doc.source.line_text(d.start.line);
+    let mut stream = serde_json::Deserializer::from_str(line.split_once(": ")?.0).into_iter();
+    stream.next()?.ok()
 }
 
 /// "linux x86_64, go1.27.3 at /usr/local/go/bin/go".

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::fingerprint::{fnv1a, normalize};
 use super::Diagnostic;
 use crate::document::{Document, Target};
 
@@ -29,7 +30,7 @@ pub struct Entry {
     pub path: String,
     pub rule: String,
     pub text: String,
-    /// 0 for the first finding with this path, rule and text (in file order), 1 for the
+    /// 1 for the first finding with this path, rule and text (in file order), 2 for the
     /// second, ...
     pub occurrence: usize,
 }
@@ -110,40 +111,37 @@ fn lexical(path: &Path) -> PathBuf {
     out
 }
 
-/// The fingerprint of each diagnostic, in the order given (which must be the sorted
-/// order, so occurrences count in file order).
-pub fn fingerprints(
-    diagnostics: &[Diagnostic],
-    sources: &BTreeMap<String, Arc<Document>>,
-    paths: &Paths,
+/// The entry of each diagnostic, in the order given (the sorted order, so occurrences
+/// count in file order). `text_of` gives the text a diagnostic flags, `path_of` the
+/// baseline path of a display path.
+pub fn entries<'a>(
+    diagnostics: &'a [Diagnostic],
+    text_of: impl Fn(&'a Diagnostic) -> &'a str,
+    path_of: impl Fn(&str) -> String,
 ) -> Vec<Entry> {
     let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
     diagnostics
         .iter()
         .map(|d| {
-            let raw = sources
-                .get(&d.path)
-                .map(|doc| doc.raw(d.span))
-                .unwrap_or("");
-            let key = (paths.of(&d.path, sources), d.id.clone(), node_text(raw));
+            let key = (path_of(&d.path), d.id.clone(), node_text(text_of(d)));
             let count = seen.entry(key.clone()).or_default();
-            let occurrence = *count;
             *count += 1;
             Entry {
                 path: key.0,
                 rule: key.1,
                 text: key.2,
-                occurrence,
+                occurrence: *count,
             }
         })
         .collect()
 }
 
-/// The flagged text as a fingerprint holds it: whitespace runs collapsed to one space,
-/// secrets redacted (the file is committed), long texts cut with a hash of the whole.
+/// The flagged text as an entry holds it: whitespace runs collapsed as fingerprints do,
+/// secrets redacted (the file is committed), long texts cut and ended with a hash of the
+/// whole.
 pub fn node_text(raw: &str) -> String {
     use crate::facts::snapshot::{redact_tokens, redact_urls, script_secret_values};
-    let mut text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut text = normalize(raw);
     for range in script_secret_values(&text).into_iter().rev() {
         text.replace_range(range, "REDACTED");
     }
@@ -153,14 +151,6 @@ pub fn node_text(raw: &str) -> String {
     }
     let prefix: String = text.chars().take(MAX_TEXT - 20).collect();
     format!("{prefix}… #{:016x}", fnv1a(text.as_bytes()))
-}
-
-/// FNV-1a, 64 bits: a hash whose value never changes between builds or platforms
-/// (std's hashers make no such promise).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 impl Baseline {
@@ -187,6 +177,9 @@ impl Baseline {
             serde_json::from_value(value).map_err(|e| format!("not a gopolicy baseline: {e}"))?;
         if file.tool != "gopolicy" {
             return Err(format!("a baseline of {:?}, not of gopolicy", file.tool));
+        }
+        if file.findings.iter().any(|e| e.occurrence == 0) {
+            return Err("an entry has occurrence 0 (occurrences count from 1)".into());
         }
         let count = file.findings.len();
         let baseline = Baseline::from_entries(file.findings);
@@ -275,13 +268,6 @@ mod tests {
         Diagnostic::at(&doc.source, span, rule, "r", Severity::Error, "m".into())
     }
 
-    fn paths() -> Paths {
-        Paths {
-            cwd: PathBuf::from("/repo"),
-            dir: PathBuf::from("/repo"),
-        }
-    }
-
     #[test]
     fn text_is_whitespace_normalized_redacted_and_bounded() {
         assert_eq!(node_text("  replace a =>\n\t  b  "), "replace a => b");
@@ -296,16 +282,8 @@ mod tests {
         let long = "x ".repeat(200);
         let cut = node_text(&long);
         assert!(cut.chars().count() < 125, "{cut}");
-        assert!(cut.ends_with(&format!("#{:016x}", fnv1a(long.trim().as_bytes()))));
+        assert!(cut.ends_with(&format!("#{:016x}", fnv1a(normalize(&long).as_bytes()))));
         assert_ne!(cut, node_text(&"y ".repeat(200)));
-    }
-
-    #[test]
-    fn fnv1a_is_the_published_function() {
-        // Test vectors from the FNV reference (draft-eastlake-fnv).
-        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
     }
 
     #[test]
@@ -316,13 +294,12 @@ mod tests {
         );
         let first = at(&doc, "R1", "a v1.0.0", 0);
         let second = at(&doc, "R1", "a v1.0.0", first.span.end);
-        let sources = BTreeMap::from([("go.mod".to_owned(), doc.clone())]);
-        let prints = fingerprints(&[first, second], &sources, &paths());
+        let prints = entries(&[first, second], |d| doc.raw(d.span), |p| p.to_owned());
         assert_eq!(
             prints,
             [
-                entry("go.mod", "R1", "a v1.0.0", 0),
-                entry("go.mod", "R1", "a v1.0.0", 1)
+                entry("go.mod", "R1", "a v1.0.0", 1),
+                entry("go.mod", "R1", "a v1.0.0", 2)
             ]
         );
     }
@@ -331,27 +308,26 @@ mod tests {
     fn applying_hides_known_findings_and_counts_stale_entries_of_checked_files() {
         let doc = document("go.mod", "module m\n\ngo 1.20\n");
         let mut diagnostics = vec![at(&doc, "R1", "go 1.20", 0), at(&doc, "R2", "module m", 0)];
-        let sources = BTreeMap::from([("go.mod".to_owned(), doc.clone())]);
-        let prints = fingerprints(&diagnostics, &sources, &paths());
+        let prints = entries(&diagnostics, |d| doc.raw(d.span), |p| p.to_owned());
         let baseline = Baseline::from_entries([
-            entry("go.mod", "R1", "go 1.20", 0),
-            entry("go.mod", "R3", "gone", 0),
-            entry("other/go.mod", "R1", "go 1.19", 0),
+            entry("go.mod", "R1", "go 1.20", 1),
+            entry("go.mod", "R3", "gone", 1),
+            entry("other/go.mod", "R1", "go 1.19", 1),
         ]);
         let checked = BTreeSet::from(["go.mod".to_owned()]);
         let outcome = baseline.apply(&mut diagnostics, &prints, &checked);
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].id, "R2");
         assert_eq!(outcome.hidden, 1);
-        assert_eq!(outcome.stale, [entry("go.mod", "R3", "gone", 0)]);
+        assert_eq!(outcome.stale, [entry("go.mod", "R3", "gone", 1)]);
     }
 
     #[test]
     fn the_file_is_sorted_one_finding_a_line_and_reads_back() {
         let baseline = Baseline::from_entries([
-            entry("b/go.mod", "MOD001", "go 1.20", 0),
+            entry("b/go.mod", "MOD001", "go 1.20", 1),
+            entry("a/go.mod", "MOD002", "say \"hi\"", 2),
             entry("a/go.mod", "MOD002", "say \"hi\"", 1),
-            entry("a/go.mod", "MOD002", "say \"hi\"", 0),
         ]);
         let text = baseline.to_json();
         assert_eq!(
@@ -360,9 +336,9 @@ mod tests {
   "version": 1,
   "tool": "gopolicy",
   "findings": [
-    {"path":"a/go.mod","rule":"MOD002","text":"say \"hi\"","occurrence":0},
     {"path":"a/go.mod","rule":"MOD002","text":"say \"hi\"","occurrence":1},
-    {"path":"b/go.mod","rule":"MOD001","text":"go 1.20","occurrence":0}
+    {"path":"a/go.mod","rule":"MOD002","text":"say \"hi\"","occurrence":2},
+    {"path":"b/go.mod","rule":"MOD001","text":"go 1.20","occurrence":1}
   ]
 }
 "#
@@ -387,12 +363,16 @@ mod tests {
                 "missing field `rule`",
             ),
             (
-                r#"{"version": 1, "tool": "gopolicy", "findings": [{"path":"p","rule":"R","text":"t","occurrence":0,"line":3}]}"#,
+                r#"{"version": 1, "tool": "gopolicy", "findings": [{"path":"p","rule":"R","text":"t","occurrence":1,"line":3}]}"#,
                 "unknown field `line`",
             ),
             (
-                r#"{"version": 1, "tool": "gopolicy", "findings": [{"path":"p","rule":"R","text":"t","occurrence":0},{"path":"p","rule":"R","text":"t","occurrence":0}]}"#,
+                r#"{"version": 1, "tool": "gopolicy", "findings": [{"path":"p","rule":"R","text":"t","occurrence":1},{"path":"p","rule":"R","text":"t","occurrence":1}]}"#,
                 "listed twice",
+            ),
+            (
+                r#"{"version": 1, "tool": "gopolicy", "findings": [{"path":"p","rule":"R","text":"t","occurrence":0}]}"#,
+                "occurrences count from 1",
             ),
         ];
         for (text, expected) in cases {

@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod fingerprint;
 pub mod suppression;
 
 use crate::document::{Position, SourceText, Span};
@@ -58,6 +59,18 @@ impl Fix {
             .fallbacks()
             .iter()
             .find_map(|s| self.commands.get(s).map(|c| (*s, c.as_str())))
+    }
+}
+
+impl Edit {
+    /// Replace the text at `span` of `source`.
+    pub fn at(source: &SourceText, span: Span, replacement: String) -> Edit {
+        Edit {
+            span,
+            start: source.position(span.start),
+            end: source.position(span.end),
+            replacement,
+        }
     }
 }
 

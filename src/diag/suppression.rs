@@ -13,6 +13,8 @@ const MARKER: &str = "gopolicy:ignore";
 pub struct Suppression {
     /// The comment that holds it.
     pub span: Span,
+    /// Code comes before the comment on its line.
+    pub trailing: bool,
     /// The 1-based line it covers; `None` for the whole file.
     pub line: Option<usize>,
     /// Rule ids or names.
@@ -101,6 +103,7 @@ pub fn collect(doc: &Document) -> (Vec<Suppression>, Vec<Malformed>) {
         match parse_body(rest) {
             Ok((rules, until, reason)) => found.push(Suppression {
                 span: comment.span,
+                trailing: comment.trailing,
                 line: if file_wide {
                     None
                 } else {
@@ -117,6 +120,17 @@ pub fn collect(doc: &Document) -> (Vec<Suppression>, Vec<Malformed>) {
         }
     }
     (found, malformed)
+}
+
+/// The text to delete to remove a suppression: its lines when it stands alone, else the
+/// comment and the blanks before it.
+pub fn removal(doc: &Document, s: &Suppression) -> Option<Span> {
+    if !s.trailing {
+        return crate::rule::edit::whole_lines(doc, s.span);
+    }
+    let before = doc.source.text.get(..s.span.start)?;
+    let start = before.trim_end_matches([' ', '\t']).len();
+    Some(Span::new(start, s.span.end))
 }
 
 type Body = (Vec<String>, Option<Date>, Option<String>);

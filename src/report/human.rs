@@ -94,8 +94,7 @@ pub fn render(report: &Report, color: bool) -> String {
             // Rendering into a String cannot fail; fall back to the short line if it does.
             out.push_str(&super::short::render(&Report {
                 diagnostics: vec![d.clone()],
-                files_checked: 0,
-                sources: Default::default(),
+                ..Report::default()
             }));
         }
         if !has_source {

@@ -14,6 +14,16 @@ struct JsonReport<'a> {
     tool: Tool,
     summary: Summary,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Only with `--statistics`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statistics: Option<Vec<JsonCount<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonCount<'a> {
+    code: &'a str,
+    name: &'a str,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -110,7 +120,8 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
     }
 }
 
-pub fn render(report: &Report) -> String {
+/// The report; with `statistics`, also how many findings each rule reported.
+pub fn render(report: &Report, statistics: bool) -> String {
     use crate::rule::schema::Severity;
     let out = JsonReport {
         version: SCHEMA_VERSION,
@@ -129,6 +140,17 @@ pub fn render(report: &Report) -> String {
             .iter()
             .map(JsonDiagnostic::from)
             .collect(),
+        statistics: statistics.then(|| {
+            report
+                .statistics()
+                .into_iter()
+                .map(|c| JsonCount {
+                    code: c.id,
+                    name: c.name,
+                    count: c.count,
+                })
+                .collect()
+        }),
     };
     let mut text = serde_json::to_string_pretty(&out).expect("plain data serializes");
     text.push('\n');

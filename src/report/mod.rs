@@ -1,8 +1,11 @@
 //! One renderer per output format, all fed the same [`Report`].
 
 pub mod doctor;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod short;
 
 use std::collections::BTreeMap;
@@ -13,11 +16,53 @@ use crate::document::{Document, SourceText};
 use crate::rule::schema::Severity;
 
 /// What a `check` run found, ready to render.
+#[derive(Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub files_checked: usize,
     /// The text of each checked file, by display path, for renderers that show source.
     pub sources: BTreeMap<String, Arc<Document>>,
+    /// The rules that ran, by id, for formats that describe rules (SARIF).
+    pub rules: BTreeMap<String, RuleInfo>,
+}
+
+/// What a format may say about a rule.
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    pub id: String,
+    pub name: String,
+    /// The severity in force for this run (config overrides applied).
+    pub severity: Severity,
+    pub summary: String,
+    /// The rule's documentation page.
+    pub url: String,
+    /// The rule's `docs` text (Markdown); empty for built-ins, whose docs are not loaded
+    /// to check (see [`RuleInfo::docs`]).
+    pub docs: String,
+    pub builtin: bool,
+}
+
+impl RuleInfo {
+    pub fn new(rule: &crate::rule::Rule, url: String) -> RuleInfo {
+        RuleInfo {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            severity: rule.severity,
+            summary: rule.summary.clone(),
+            url,
+            docs: rule.docs.clone(),
+            builtin: rule.builtin,
+        }
+    }
+
+    /// The rule's documentation text, read from the embedded rule file for a built-in.
+    pub fn docs(&self) -> String {
+        if self.docs.is_empty() && self.builtin {
+            crate::rule::registry::builtin_docs(&self.id).unwrap_or_default()
+        } else {
+            self.docs.clone()
+        }
+    }
 }
 
 impl Report {
@@ -30,6 +75,42 @@ impl Report {
             .iter()
             .filter(|d| d.severity == severity)
             .count()
+    }
+
+    /// How many diagnostics each rule reported: most first, then by id.
+    pub fn statistics(&self) -> Vec<RuleCount<'_>> {
+        let mut counts: BTreeMap<&str, RuleCount> = BTreeMap::new();
+        for d in &self.diagnostics {
+            counts
+                .entry(&d.id)
+                .or_insert(RuleCount {
+                    id: &d.id,
+                    name: &d.name,
+                    count: 0,
+                })
+                .count += 1;
+        }
+        let mut counts: Vec<RuleCount> = counts.into_values().collect();
+        counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(b.id)));
+        counts
+    }
+
+    /// Every path the run looked at, files with findings or without: the checked files,
+    /// the machine's views, and paths that could not be read.
+    pub fn paths(&self) -> std::collections::BTreeSet<&str> {
+        self.sources
+            .keys()
+            .map(String::as_str)
+            .chain(self.diagnostics.iter().map(|d| d.path.as_str()))
+            .collect()
+    }
+
+    /// The text a diagnostic points at (empty when its file has no text).
+    pub fn flagged_text(&self, d: &Diagnostic) -> &str {
+        self.sources
+            .get(&d.path)
+            .map(|doc| doc.raw(d.span))
+            .unwrap_or("")
     }
 
     /// "3 problems (1 error, 2 warnings) in 4 files" or "no problems in 4 files".
@@ -61,18 +142,54 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// One line of `--statistics`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleCount<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub count: usize,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
     Short,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML: a test suite per file.
+    Junit,
 }
 
-/// Render a report in a format; `color` only matters for human output.
-pub fn render(report: &Report, format: Format, color: bool) -> String {
+/// Render a report in a format; `color` only matters for human output, `statistics` only
+/// for JSON (the other formats get [`statistics`] after the report, or beside it).
+pub fn render(report: &Report, format: Format, color: bool, statistics: bool) -> String {
     match format {
         Format::Human => human::render(report, color),
         Format::Short => short::render(report),
-        Format::Json => json::render(report),
+        Format::Json => json::render(report, statistics),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Junit => junit::render(report),
     }
+}
+
+/// `--statistics` as text: how many findings each rule reported, most first.
+pub fn statistics(report: &Report) -> String {
+    let counts = report.statistics();
+    if counts.is_empty() {
+        return "statistics: no problems\n".to_owned();
+    }
+    let count_width = counts[0].count.to_string().len();
+    let id_width = counts.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    let mut out = String::from("statistics:\n");
+    for c in &counts {
+        out.push_str(&format!(
+            "{:>count_width$}  {:<id_width$}  {}\n",
+            c.count, c.id, c.name
+        ));
+    }
+    out
 }

@@ -75,20 +75,60 @@ impl Rule {
                     message,
                 );
                 diagnostic.help = self.help.as_ref().map(|h| h.render(&scope));
-                diagnostic.fix = self.fix.as_ref().map(|f| crate::diag::Fix {
-                    title: f.title.clone(),
-                    applicability: f.applicability,
-                    commands: self
-                        .fix_commands
-                        .iter()
-                        .map(|(shell, t)| (*shell, t.render(&scope)))
-                        .collect(),
-                    edits: Vec::new(),
-                });
+                diagnostic.fix = self.fix(&scope, at, doc);
                 out.push(diagnostic);
             }
         }
         out
+    }
+}
+
+impl Rule {
+    /// The fix for one finding: its commands, and its edits when every one of them can
+    /// be made (a fix that is only edits is not offered otherwise).
+    fn fix(&self, scope: &Scope<'_, '_>, at: Hit<'_>, doc: &Document) -> Option<crate::diag::Fix> {
+        let spec = self.fix.as_ref()?;
+        let commands = self.fix_commands_for(doc, scope);
+        let edits = if self.fix_edits.is_empty() {
+            Vec::new()
+        } else {
+            match super::edit::edits_for(&self.fix_edits, scope, at, doc) {
+                Some(edits) => edits,
+                None if commands.is_empty() => return None,
+                None => Vec::new(),
+            }
+        };
+        Some(crate::diag::Fix {
+            title: spec.title.clone(),
+            applicability: spec.applicability,
+            commands,
+            edits,
+        })
+    }
+
+    /// The fix commands of a finding: those of the first `fix.case` that applies (or
+    /// `fix.commands`), by shell; a command whose placeholders cannot all be resolved
+    /// (or quoted) is left out rather than shown with a gap.
+    fn fix_commands_for(
+        &self,
+        doc: &Document,
+        scope: &Scope<'_, '_>,
+    ) -> std::collections::BTreeMap<super::schema::Shell, String> {
+        let on_root = Scope {
+            hit: scope.root,
+            ..*scope
+        };
+        let case = self.fix_commands.iter().find(|case| {
+            case.within.is_none_or(|t| t == doc.target)
+                && case
+                    .when
+                    .as_ref()
+                    .is_none_or(|w| w.holds(&on_root, &mut HashSet::new()))
+        });
+        case.into_iter()
+            .flat_map(|case| &case.commands)
+            .filter_map(|(shell, t)| Some((*shell, t.resolve(scope)?)))
+            .collect()
     }
 }
 

@@ -4,9 +4,11 @@
 //! Nothing here reads the machine or the repository: evaluation sees only documents.
 
 pub mod docs;
+pub mod edit;
 pub mod eval;
 pub mod predicate;
 pub mod query;
+pub mod quote;
 pub mod registry;
 pub mod schema;
 pub mod template;
@@ -56,6 +58,14 @@ pub struct Check {
     pub message: Option<Template>,
 }
 
+/// Fix commands and when they apply (see [`schema::FixCase`]).
+#[derive(Debug)]
+pub struct CommandCase {
+    pub within: Option<Target>,
+    pub when: Option<Predicate>,
+    pub commands: BTreeMap<schema::Shell, Template>,
+}
+
 /// A rule ready to run: queries parsed, regexes and templates compiled, params settled.
 #[derive(Debug)]
 pub struct Rule {
@@ -74,8 +84,11 @@ pub struct Rule {
     pub params: BTreeMap<String, ParamValue>,
     pub checks: Vec<Check>,
     pub fix: Option<FixSpec>,
-    /// `fix.commands`, compiled.
-    pub fix_commands: BTreeMap<schema::Shell, Template>,
+    /// `fix.case` then `fix.commands`, compiled: the first case that applies gives a
+    /// finding its commands.
+    pub fix_commands: Vec<CommandCase>,
+    /// `[[fix.edit]]`, compiled.
+    pub fix_edits: Vec<edit::FixEdit>,
     /// Where the rule was defined, for messages about it.
     pub path: String,
     pub builtin: bool,
@@ -285,11 +298,46 @@ impl RuleSource {
             docs: spec.docs.clone(),
             checks,
             fix: spec.fix.clone(),
-            fix_commands: spec
+            fix_commands: match &spec.fix {
+                Some(fix) => {
+                    let commands = |commands: &BTreeMap<schema::Shell, String>| {
+                        commands
+                            .iter()
+                            .map(|(shell, c)| Ok((*shell, template(c, spec.message.span())?)))
+                            .collect::<Result<_, SourceError>>()
+                    };
+                    let mut cases = Vec::new();
+                    for case in &fix.case {
+                        let when = case
+                            .when
+                            .as_ref()
+                            .map(|w| {
+                                Predicate::compile(w, &params)
+                                    .map_err(|e| located(e.span, e.message))
+                            })
+                            .transpose()?;
+                        cases.push(CommandCase {
+                            within: case.within,
+                            when,
+                            commands: commands(&case.commands)?,
+                        });
+                    }
+                    cases.push(CommandCase {
+                        within: None,
+                        when: None,
+                        commands: commands(&fix.commands)?,
+                    });
+                    cases
+                }
+                None => Vec::new(),
+            },
+            fix_edits: spec
                 .fix
                 .iter()
-                .flat_map(|f| &f.commands)
-                .map(|(shell, command)| Ok((*shell, template(command, spec.message.span())?)))
+                .flat_map(|f| &f.edit)
+                .map(|e| {
+                    edit::FixEdit::compile(e.get_ref(), &params).map_err(|m| located(e.span(), m))
+                })
                 .collect::<Result<_, SourceError>>()?,
             path: self.path.clone(),
             builtin: self.builtin,

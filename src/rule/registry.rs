@@ -17,6 +17,14 @@ pub fn builtin() -> Result<Vec<RuleSource>, SourceError> {
         .collect()
 }
 
+/// The `docs` text of the built-in rule `id` (check loads the rules without it).
+pub fn builtin_docs(id: &str) -> Option<String> {
+    let (path, text, ..) = BUILTIN_RULES.iter().find(|entry| entry.3 == id)?;
+    RuleSource::parse(path, text, true)
+        .ok()
+        .map(|source| source.spec.docs)
+}
+
 /// (id, name) of a rule.
 pub type RuleKey = (&'static str, &'static str);
 

@@ -165,7 +165,7 @@ pub struct CheckSpec {
 }
 
 /// An `assert` table. Every key present must hold.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PredicateSpec {
     pub on: Option<Spanned<String>>,
@@ -203,6 +203,54 @@ pub struct FixSpec {
     /// for the user's shell and never runs them.
     #[serde(default)]
     pub commands: BTreeMap<Shell, String>,
+    /// Commands for some findings only (`[[fix.case]]`), tried in order before
+    /// `commands`: where the value is decides what changes it.
+    #[serde(default)]
+    pub case: Vec<FixCase>,
+    /// Edits to the finding's file (`[[fix.edit]]`), applied all together or not at all.
+    #[serde(default)]
+    pub edit: Vec<Spanned<EditSpec>>,
+}
+
+/// Fix commands for the findings in one kind of document, or where a predicate holds on
+/// the document's root.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixCase {
+    /// The kind of document the finding is in: for an `env` rule, `go-env-file`,
+    /// `process-env`, a script's kind or a CI file's.
+    #[serde(rename = "in")]
+    pub within: Option<crate::document::Target>,
+    /// A predicate on the document's root, e.g. `{ on = "go.origin.GOPATH", starts_with =
+    /// "process env" }` on the machine.
+    pub when: Option<Spanned<PredicateSpec>>,
+    /// By shell; empty: no command in this case.
+    #[serde(default)]
+    pub commands: BTreeMap<Shell, String>,
+}
+
+/// One `[[fix.edit]]`: where, and exactly one of `replace`, `substitute`, `delete`,
+/// `delete_lines`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditSpec {
+    /// A path under the node `select` found; without it, the node the finding is at.
+    #[serde(default)]
+    pub at: Option<Spanned<String>>,
+    /// Replace the node's text with this (a template).
+    #[serde(default)]
+    pub replace: Option<String>,
+    /// Rewrite the node's text with the first `[pattern, replacement]` whose regex
+    /// matches it (`$1` names a group); no edit when none matches.
+    #[serde(default)]
+    pub substitute: Vec<[String; 2]>,
+    /// Delete the node's text.
+    #[serde(default)]
+    pub delete: bool,
+    /// Delete the lines the node stands on (with its key, for a map entry), when they
+    /// hold nothing else.
+    #[serde(default)]
+    pub delete_lines: bool,
 }
 
 /// The sections of `gopolicy doctor`'s report.
@@ -300,6 +348,13 @@ pub struct TestSpec {
     #[serde(default)]
     pub facts: Option<toml::Table>,
     pub expect: Vec<Expectation>,
+    /// The `text` case's file after every fix of the rule (safe and unsafe) is applied.
+    #[serde(default)]
+    pub fixed: Option<String>,
+    /// For a `files` case: files as they must read after the fixes (the others must
+    /// not change).
+    #[serde(default)]
+    pub fixed_files: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

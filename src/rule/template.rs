@@ -1,4 +1,6 @@
-//! Message and argument templates: `{value}`, `{raw}`, `{param}`, `{/root.path}`, `{.relative.path}`.
+//! Message and argument templates: `{value}`, `{raw}`, `{param}`, `{/root.path}`,
+//! `{.relative.path}`, each optionally followed by filters that quote it for a shell:
+//! `{value|sh}`, `{/go.env.CC|goword|pwsh}` (see [`Filter`]).
 
 use std::collections::BTreeMap;
 
@@ -20,6 +22,42 @@ enum Part {
     Root(Query),
     /// A path under the selected node.
     Relative(Query),
+    /// A placeholder whose text goes through filters, left to right.
+    Filtered(Box<Part>, Vec<Filter>),
+}
+
+/// A template filter: quotes a substituted value as one word (see `quote.rs`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Filter {
+    Sh,
+    Fish,
+    Pwsh,
+    Powershell,
+    Cmd,
+    Goword,
+}
+
+impl Filter {
+    const ALL: [(&'static str, Filter); 6] = [
+        ("sh", Filter::Sh),
+        ("fish", Filter::Fish),
+        ("pwsh", Filter::Pwsh),
+        ("powershell", Filter::Powershell),
+        ("cmd", Filter::Cmd),
+        ("goword", Filter::Goword),
+    ];
+
+    fn apply(self, text: &str) -> Option<String> {
+        use super::quote;
+        match self {
+            Filter::Sh => quote::sh(text),
+            Filter::Fish => quote::fish(text),
+            Filter::Pwsh => quote::pwsh(text),
+            Filter::Powershell => quote::powershell(text),
+            Filter::Cmd => quote::cmd(text),
+            Filter::Goword => quote::goword(text),
+        }
+    }
 }
 
 /// What a template is resolved against.
@@ -63,11 +101,28 @@ impl Template {
             let end = tail
                 .find('}')
                 .ok_or("an unclosed `{` (write `{{` for a literal brace)")?;
-            let name = tail[1..end].trim();
+            let mut names = tail[1..end].split('|').map(str::trim);
+            let name = names.next().unwrap_or_default();
             if !literal.is_empty() {
                 parts.push(Part::Literal(std::mem::take(&mut literal)));
             }
-            parts.push(Self::placeholder(name, params)?);
+            let part = Self::placeholder(name, params)?;
+            let filters = names
+                .map(|f| {
+                    Filter::ALL
+                        .iter()
+                        .find(|(n, _)| *n == f)
+                        .map(|(_, filter)| *filter)
+                        .ok_or_else(|| {
+                            format!("unknown filter `{f}` in `{{{name}|…}}`: use sh, fish, pwsh, powershell, cmd or goword")
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            parts.push(if filters.is_empty() {
+                part
+            } else {
+                Part::Filtered(Box::new(part), filters)
+            });
             rest = &tail[end + 1..];
         }
         literal.push_str(rest);
@@ -93,8 +148,8 @@ impl Template {
         })
     }
 
-    /// Substitute; `None` when a placeholder has nothing to stand for (a missing node, or
-    /// `{value}` of a node that is not a scalar).
+    /// Substitute; `None` when a placeholder has nothing to stand for (a missing node,
+    /// `{value}` of a node that is not a scalar, a value a filter cannot quote).
     pub fn resolve(&self, scope: &Scope<'_, '_>) -> Option<String> {
         self.parts.iter().map(|part| part.resolve(scope)).collect()
     }
@@ -119,6 +174,16 @@ impl Template {
             match part {
                 Part::Literal(s) => out.push_str(s),
                 Part::Param(name) => out.push_str(&params.get(name)?.to_template_text()),
+                Part::Filtered(part, filters) => {
+                    let Part::Param(name) = part.as_ref() else {
+                        return None;
+                    };
+                    let mut text = params.get(name)?.to_template_text();
+                    for filter in filters {
+                        text = filter.apply(&text)?;
+                    }
+                    out.push_str(&text);
+                }
                 _ => return None,
             }
         }
@@ -136,6 +201,13 @@ impl Part {
             Part::Param(name) => Owned(scope.params.get(name)?.to_template_text()),
             Part::Root(query) => Borrowed(query.first(scope.root)?.node.as_str()?),
             Part::Relative(query) => Borrowed(query.first(scope.selected)?.node.as_str()?),
+            Part::Filtered(part, filters) => {
+                let mut text = part.resolve(scope)?.into_owned();
+                for filter in filters {
+                    text = filter.apply(&text)?;
+                }
+                Owned(text)
+            }
         })
     }
 }
@@ -166,5 +238,36 @@ mod tests {
             Some("use ${{ secrets.TOKEN }} not 1.21")
         );
         assert!(Template::parse("{.module..go}", &params).is_err());
+        let t = Template::parse("go env -w X={min_go | goword|sh}", &params).unwrap();
+        assert_eq!(
+            t.resolve_static(&params).as_deref(),
+            Some("go env -w X=1.21")
+        );
+        assert!(Template::parse("{value|bash}", &params)
+            .unwrap_err()
+            .contains("unknown filter `bash`"));
+    }
+
+    #[test]
+    fn filters_quote_the_substituted_value() {
+        let params = BTreeMap::from([(
+            "dir".to_owned(),
+            ParamValue::String("C:\\my dir\\ 100% it's".into()),
+        )]);
+        let cases = [
+            ("{dir|sh}", r"'C:\my dir\ 100% it'\''s'"),
+            ("{dir|fish}", r"'C:\\my dir\\ 100% it\'s'"),
+            ("{dir|pwsh}", r"'C:\my dir\ 100% it''s'"),
+            ("{dir|cmd}", r#""C:\my dir\ 100%% it's""#),
+            ("{dir|goword|sh}", r#"'"C:\my dir\ 100% it'\''s"'"#),
+        ];
+        for (template, want) in cases {
+            let t = Template::parse(template, &params).unwrap();
+            assert_eq!(
+                t.resolve_static(&params).as_deref(),
+                Some(want),
+                "{template}"
+            );
+        }
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::discover::display_path;
-use super::load::{normalize, read_and_parse};
+use super::load::{normalize, read_and_parse, Overlay};
 use super::repo::{nearest_go_mod, root_of};
 use crate::document::{Document, Entry, Node, Target, Value};
 
@@ -16,6 +16,7 @@ struct Modules<'a> {
     parsed: HashMap<PathBuf, Arc<Document>>,
     max_file_size: u64,
     base: &'a Path,
+    overlay: &'a Overlay,
 }
 
 impl Modules<'_> {
@@ -30,7 +31,8 @@ impl Modules<'_> {
             Target::GoMod
         };
         let shown = display_path(path, self.base);
-        let doc = Arc::new(read_and_parse(path, &shown, target, self.max_file_size).ok()?);
+        let doc =
+            Arc::new(read_and_parse(path, &shown, target, self.max_file_size, self.overlay).ok()?);
         self.parsed.insert(path.to_path_buf(), doc.clone());
         Some(doc)
     }
@@ -41,6 +43,7 @@ pub fn link(
     documents: Vec<(PathBuf, Document)>,
     max_file_size: u64,
     base: &Path,
+    overlay: &Overlay,
 ) -> Vec<Arc<Document>> {
     // go.mod files first: every other kind may link to them.
     let (mods, rest): (Vec<_>, Vec<_>) = documents
@@ -51,6 +54,7 @@ pub fn link(
         parsed: HashMap::new(),
         max_file_size,
         base,
+        overlay,
     };
     let mut out: Vec<(usize, Arc<Document>)> = Vec::new();
     for (i, (path, doc)) in mods {

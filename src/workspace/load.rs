@@ -1,13 +1,14 @@
 //! Reading, decoding and parsing the discovered files (in parallel), then linking
 //! documents that refer to each other (a go.work `use` to the go.mod it names).
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::discover::{io_message, FileEntry};
-use crate::document::{decode, Document, SourceText, Target};
+use crate::document::{decode, Document, Encoding, SourceText, Target};
 use crate::source;
 
 /// A file that was found but not parsed.
@@ -29,15 +30,47 @@ pub struct Loaded {
     pub problems: Vec<FileProblem>,
 }
 
+/// Texts that stand in for files on disk, by absolute path: fixes not yet written, or
+/// an editor's unsaved buffers.
+#[derive(Clone, Debug, Default)]
+pub struct Overlay {
+    texts: HashMap<PathBuf, (String, Encoding)>,
+}
+
+impl Overlay {
+    pub fn insert(&mut self, path: &Path, text: String, encoding: Encoding) {
+        self.texts.insert(normalize(path), (text, encoding));
+    }
+    pub fn remove(&mut self, path: &Path) {
+        self.texts.remove(&normalize(path));
+    }
+    fn get(&self, path: &Path) -> Option<&(String, Encoding)> {
+        if self.texts.is_empty() {
+            return None;
+        }
+        self.texts.get(&normalize(path))
+    }
+}
+
 /// Read and parse every file; documents come back in the order of `files`. Files read
 /// only to follow a link are shown relative to `base`.
 pub fn load(files: &[FileEntry], max_file_size: u64, base: &Path) -> Loaded {
+    load_with(files, max_file_size, base, &Overlay::default())
+}
+
+/// `load`, reading the overlay's text in place of the files it holds.
+pub fn load_with(
+    files: &[FileEntry],
+    max_file_size: u64,
+    base: &Path,
+    overlay: &Overlay,
+) -> Loaded {
     let results: Vec<(PathBuf, Result<Document, FileProblem>)> = files
         .par_iter()
         .map(|f| {
             (
                 normalize(&f.path),
-                read_and_parse(&f.path, &f.display, f.target, max_file_size),
+                read_and_parse(&f.path, &f.display, f.target, max_file_size, overlay),
             )
         })
         .collect();
@@ -49,9 +82,9 @@ pub fn load(files: &[FileEntry], max_file_size: u64, base: &Path) -> Loaded {
             Err(problem) => problems.push(problem),
         }
     }
-    follow_references(&mut documents, &mut problems, max_file_size, base);
+    follow_references(&mut documents, &mut problems, max_file_size, base, overlay);
     Loaded {
-        documents: super::link::link(documents, max_file_size, base),
+        documents: super::link::link(documents, max_file_size, base, overlay),
         problems,
     }
 }
@@ -66,6 +99,7 @@ fn follow_references(
     problems: &mut Vec<FileProblem>,
     max_file_size: u64,
     base: &Path,
+    overlay: &Overlay,
 ) {
     let mut seen: std::collections::HashSet<PathBuf> =
         documents.iter().map(|(p, _)| p.clone()).collect();
@@ -82,7 +116,7 @@ fn follow_references(
             }
             followed += 1;
             let shown = super::discover::display_path(&target_path, base);
-            match read_and_parse(&target_path, &shown, target, max_file_size) {
+            match read_and_parse(&target_path, &shown, target, max_file_size, overlay) {
                 Ok(doc) => documents.push((target_path, doc)),
                 // A template that is missing is Azure's or GitLab's error to report;
                 // one that exists but cannot be read is ours.
@@ -93,13 +127,20 @@ fn follow_references(
     }
 }
 
-/// Read one file, refusing what is too large, binary or not text.
+/// Read one file (or its overlay text), refusing what is too large, binary or not text.
 pub fn read_and_parse(
     path: &Path,
     display: &str,
     target: Target,
     max_file_size: u64,
+    overlay: &Overlay,
 ) -> Result<Document, FileProblem> {
+    if let Some((text, encoding)) = overlay.get(path) {
+        return Ok(source::parse(
+            SourceText::new(display, text.clone(), *encoding),
+            target,
+        ));
+    }
     let problem = |kind, message: String| FileProblem {
         display: display.to_owned(),
         kind,

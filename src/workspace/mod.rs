@@ -8,5 +8,5 @@ pub mod load;
 pub mod repo;
 
 pub use discover::{discover, Discovered, FileEntry, WalkError};
-pub use load::{load, FileProblem, Loaded, ProblemKind};
+pub use load::{load, load_with, FileProblem, Loaded, Overlay, ProblemKind};
 pub use repo::Repo;

@@ -1,0 +1,241 @@
+//! `check --fix` and `--diff`: apply the findings' edits in rounds, re-checking in
+//! between, until nothing fixable is left.
+//!
+//! Each round checks the files (with the texts fixed so far standing in for them, see
+//! `workspace::Overlay`), takes every wanted fix whose edits do not clash with another's,
+//! and applies them. A fix that would give a file a syntax error it did not have is
+//! undone and not tried again. Nothing is written until the rounds are over; then each
+//! changed file is written atomically in its own encoding (`write.rs`), or shown as a diff.
+
+mod apply;
+pub mod write;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+use crate::document::{Document, Encoding};
+use crate::rule::schema::Applicability;
+use crate::workspace::Overlay;
+
+/// At most this many rounds: fixes that keep producing fixable findings stop here.
+pub const MAX_ROUNDS: usize = 10;
+
+/// Which fixes to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wanted {
+    Safe,
+    SafeAndUnsafe,
+}
+
+impl Wanted {
+    fn takes(self, applicability: Applicability) -> bool {
+        match applicability {
+            Applicability::Safe => true,
+            Applicability::Unsafe => self == Wanted::SafeAndUnsafe,
+            Applicability::DisplayOnly => false,
+        }
+    }
+}
+
+/// What one round of checking found, and the documents fixes may edit (the files found
+/// under the checked paths: not the machine's, nor files read only to follow a link).
+pub struct Round {
+    pub diagnostics: Vec<Diagnostic>,
+    pub documents: Vec<Arc<Document>>,
+}
+
+/// A file the fixes changed.
+pub struct FixedFile {
+    pub path: PathBuf,
+    /// As shown in diagnostics.
+    pub display: String,
+    pub encoding: Encoding,
+    /// The bytes read before any fix: the file is written only if it still holds them.
+    pub original_bytes: Vec<u8>,
+    pub original: String,
+    pub fixed: String,
+}
+
+/// A fix that was applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub path: String,
+    pub id: String,
+    pub title: String,
+}
+
+pub struct Outcome {
+    /// The findings left after the last round (on the fixed texts).
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: Vec<FixedFile>,
+    pub applied: Vec<Applied>,
+    /// False when the rounds ran out with fixable findings left.
+    pub converged: bool,
+    /// Files that changed on disk during the run, or could not be read back.
+    pub skipped: Vec<String>,
+    /// Fixes undone because they gave a file a syntax error: (path, rule id).
+    pub broke_syntax: Vec<(String, String)>,
+}
+
+/// Fix in rounds; `check` runs the whole check with the overlay's texts.
+pub fn run(base: &Path, wanted: Wanted, mut check: impl FnMut(&Overlay) -> Round) -> Outcome {
+    let mut overlay = Overlay::default();
+    let mut files: BTreeMap<String, FixedFile> = BTreeMap::new();
+    let mut applied: Vec<Applied> = Vec::new();
+    // Fixes undone because they broke a file's syntax: (path, rule id).
+    let mut refused: HashSet<(String, String)> = HashSet::new();
+    let mut skipped: Vec<String> = Vec::new();
+    let mut broke_syntax: Vec<(String, String)> = Vec::new();
+    // The texts before the last round's fixes, and which rules those fixes came from.
+    let mut last_round: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    for _ in 0..=MAX_ROUNDS {
+        let round = check(&overlay);
+        let documents: BTreeMap<&str, &Arc<Document>> =
+            round.documents.iter().map(|d| (d.path(), d)).collect();
+        // Undo what broke a file's syntax, and never try those fixes there again. (Rules
+        // do not run on a file with a syntax error, so a fixed file had none.)
+        let mut undone = false;
+        for (display, (before, ids)) in std::mem::take(&mut last_round) {
+            let broke = documents
+                .get(display.as_str())
+                .is_some_and(|d| !d.errors.is_empty());
+            if broke {
+                let file = files.get_mut(&display).expect("a changed file is recorded");
+                overlay.insert(&file.path, before.clone(), file.encoding);
+                file.fixed = before;
+                for id in ids {
+                    applied.retain(|a| !(a.path == display && a.id == id));
+                    refused.insert((display.clone(), id.clone()));
+                    broke_syntax.push((display.clone(), id));
+                }
+                undone = true;
+            }
+        }
+        if undone {
+            continue;
+        }
+        let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+        for d in &round.diagnostics {
+            let wanted_fix = d
+                .fix
+                .as_ref()
+                .is_some_and(|f| wanted.takes(f.applicability) && !f.edits.is_empty());
+            if wanted_fix
+                && documents.contains_key(d.path.as_str())
+                && !refused.contains(&(d.path.clone(), d.id.clone()))
+            {
+                by_file.entry(&d.path).or_default().push(d);
+            }
+        }
+        let mut changed = false;
+        for (display, diagnostics) in by_file {
+            let doc = documents[display];
+            let fixes: Vec<&crate::diag::Fix> = diagnostics
+                .iter()
+                .map(|d| d.fix.as_ref().expect("filtered on fixes"))
+                .collect();
+            let (text, taken) = apply::apply(&doc.source.text, &fixes);
+            if text == doc.source.text {
+                continue;
+            }
+            if !files.contains_key(display) {
+                match FixedFile::read(base, doc) {
+                    Some(file) => files.insert(display.to_owned(), file),
+                    None => {
+                        skipped.push(display.to_owned());
+                        refused.extend(diagnostics.iter().map(|d| (d.path.clone(), d.id.clone())));
+                        continue;
+                    }
+                };
+            }
+            let file = files.get_mut(display).expect("recorded above");
+            let mut ids = Vec::new();
+            for (d, took) in diagnostics.iter().zip(taken) {
+                if took {
+                    ids.push(d.id.clone());
+                    applied.push(Applied {
+                        path: d.path.clone(),
+                        id: d.id.clone(),
+                        title: d.fix.as_ref().map(|f| f.title.clone()).unwrap_or_default(),
+                    });
+                }
+            }
+            last_round.insert(display.to_owned(), (doc.source.text.clone(), ids));
+            overlay.insert(&file.path, text.clone(), file.encoding);
+            file.fixed = text;
+            changed = true;
+        }
+        if !changed {
+            return Outcome {
+                diagnostics: round.diagnostics,
+                files: changed_files(files),
+                applied,
+                converged: true,
+                skipped,
+                broke_syntax,
+            };
+        }
+    }
+    // The rounds ran out: report what is left on the texts as they now are.
+    let round = check(&overlay);
+    Outcome {
+        diagnostics: round.diagnostics,
+        files: changed_files(files),
+        applied,
+        converged: false,
+        skipped,
+        broke_syntax,
+    }
+}
+
+fn changed_files(files: BTreeMap<String, FixedFile>) -> Vec<FixedFile> {
+    files
+        .into_values()
+        .filter(|f| f.fixed != f.original)
+        .collect()
+}
+
+impl FixedFile {
+    /// Read the file's bytes as they are now; `None` when they no longer decode to the
+    /// text that was checked (it changed on disk) or cannot be read.
+    fn read(base: &Path, doc: &Document) -> Option<FixedFile> {
+        let path = base.join(doc.path());
+        let bytes = std::fs::read(&path).ok()?;
+        let (text, encoding) = crate::document::decode(&bytes).ok()?;
+        (text == doc.source.text).then(|| FixedFile {
+            path,
+            display: doc.path().to_owned(),
+            encoding,
+            original_bytes: bytes,
+            original: text,
+            fixed: doc.source.text.clone(),
+        })
+    }
+
+    /// The fixed text in the file's own encoding.
+    pub fn fixed_bytes(&self) -> Vec<u8> {
+        self.encoding.encode(&self.fixed)
+    }
+
+    /// A unified diff from the original to the fixed text.
+    pub fn diff(&self) -> String {
+        // git's a/ and b/ prefixes go on relative paths only.
+        let (old, new) = if Path::new(&self.display).is_absolute() {
+            (self.display.clone(), self.display.clone())
+        } else {
+            (format!("a/{}", self.display), format!("b/{}", self.display))
+        };
+        similar::TextDiff::from_lines(&self.original, &self.fixed)
+            .unified_diff()
+            .context_radius(3)
+            .header(&old, &new)
+            .to_string()
+    }
+
+    /// Write the fixed text over the file, atomically.
+    pub fn write(&self) -> Result<(), write::WriteError> {
+        write::replace_file(&self.path, &self.original_bytes, &self.fixed_bytes())
+    }
+}
