@@ -56,6 +56,8 @@ pub struct Args {
     statistics: bool,
     #[command(flatten)]
     selection: Selection,
+    #[command(flatten)]
+    baseline: super::baseline::BaselineArgs,
 }
 
 pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
@@ -220,9 +222,7 @@ fn report(
     documents: &[Arc<Document>],
     files_checked: usize,
 ) -> Result<u8, Error> {
-    let threshold = fail_on(args.fail_on, config);
-    let failed = diagnostics.iter().any(|d| threshold.fails(d.severity));
-    let report = Report {
+    let mut report = Report {
         diagnostics,
         files_checked,
         sources: documents
@@ -231,6 +231,17 @@ fn report(
             .collect::<BTreeMap<_, _>>(),
         rules: rules.infos(),
     };
+    if let Some(code) = args
+        .baseline
+        .apply(&mut report, args.quiet, args.statistics)?
+    {
+        return Ok(code);
+    }
+    let threshold = fail_on(args.fail_on, config);
+    let failed = report
+        .diagnostics
+        .iter()
+        .any(|d| threshold.fails(d.severity));
     let color = args.output_file.is_none() && use_color(color, args.format);
     let mut text = report::render(&report, args.format, color, args.statistics);
     if args.quiet && args.format == Format::Human {
@@ -282,7 +293,7 @@ fn append_step_summary(report: &Report) -> Result<(), Error> {
 
 /// Write `text` to `path` through a temporary file in the same folder, renamed over it:
 /// a reader never sees half a report, and a failed run leaves the old one.
-fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), Error> {
+pub(super) fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), Error> {
     use std::io::Write;
     let io = |source| Error::Io {
         path: path.display().to_string(),

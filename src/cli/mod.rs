@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand. `main.rs` calls [`main`].
 
+mod baseline;
 mod check;
 mod doctor;
 mod explain;

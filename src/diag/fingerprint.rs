@@ -30,6 +30,17 @@ pub fn fingerprints<'a>(
 
 /// The hash of a rule id, a path and a text with whitespace runs collapsed.
 fn identity(id: &str, path: &str, text: &str) -> u64 {
+    let mut hash = Fnv1a::default();
+    // NUL separators: no two (id, path, text) triples give the same bytes.
+    for part in [id, "\0", path, "\0", &normalize(text)] {
+        hash.write(part.as_bytes());
+    }
+    hash.0
+}
+
+/// A flagged text as identities compare it: every whitespace run one space, none at the
+/// ends (so reindenting or rewrapping keeps the identity). Baselines use it too.
+pub fn normalize(text: &str) -> String {
     let mut normalized = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !normalized.is_empty() {
@@ -37,11 +48,13 @@ fn identity(id: &str, path: &str, text: &str) -> u64 {
         }
         normalized.push_str(word);
     }
+    normalized
+}
+
+/// 64-bit FNV-1a of `bytes`.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash = Fnv1a::default();
-    // NUL separators: no two (id, path, text) triples give the same bytes.
-    for part in [id, "\0", path, "\0", &normalized] {
-        hash.write(part.as_bytes());
-    }
+    hash.write(bytes);
     hash.0
 }
 

@@ -1,6 +1,7 @@
 //! Diagnostics, and what shapes them after rules ran: inline suppressions, config
 //! (select/ignore, severity overrides, per-path ignores), and a stable order.
 
+pub mod baseline;
 pub mod config;
 pub mod fingerprint;
 pub mod suppression;
