@@ -24,6 +24,8 @@ enum Action {
     Substitute(Vec<(regex::Regex, String)>),
     Delete,
     DeleteLines,
+    InsertBefore(Template),
+    InsertAfter(Template),
 }
 
 impl FixEdit {
@@ -37,11 +39,14 @@ impl FixEdit {
             !spec.substitute.is_empty(),
             spec.delete,
             spec.delete_lines,
+            spec.insert_line_before.is_some(),
+            spec.insert_line_after.is_some(),
         ];
         if chosen.iter().filter(|c| **c).count() != 1 {
             return Err(
                 "a [[fix.edit]] has exactly one of `replace`, `substitute`, \
-                 `delete = true`, `delete_lines = true`"
+                 `delete = true`, `delete_lines = true`, `insert_line_before`, \
+                 `insert_line_after`"
                     .to_owned(),
             );
         }
@@ -51,6 +56,10 @@ impl FixEdit {
             Action::Delete
         } else if spec.delete_lines {
             Action::DeleteLines
+        } else if let Some(text) = &spec.insert_line_before {
+            Action::InsertBefore(Template::parse(text, params)?)
+        } else if let Some(text) = &spec.insert_line_after {
+            Action::InsertAfter(Template::parse(text, params)?)
         } else {
             let rules = spec.substitute.iter().map(|[pattern, with]| {
                 let re = regex::RegexBuilder::new(pattern)
@@ -100,6 +109,12 @@ pub fn edits_for(
             }
             Action::Delete => (hit.node.span, String::new()),
             Action::DeleteLines => (whole_lines(doc, entry_span(doc, hit.node))?, String::new()),
+            Action::InsertBefore(t) => {
+                insert_lines(doc, entry_span(doc, hit.node), &t.resolve(scope)?, false)
+            }
+            Action::InsertAfter(t) => {
+                insert_lines(doc, entry_span(doc, hit.node), &t.resolve(scope)?, true)
+            }
         };
         if doc.raw(span) == replacement {
             continue;
@@ -139,6 +154,50 @@ fn entry_span(doc: &Document, node: &Node) -> Span {
         }
     }
     node.span
+}
+
+/// Where and what to insert so that `lines` become lines of their own before (or after)
+/// the lines of `span`: each indented as the span's first line, ended as it is.
+fn insert_lines(doc: &Document, span: Span, lines: &str, after: bool) -> (Span, String) {
+    let text = &doc.source.text;
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = text[start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    // The anchor line's ending, else the file's first, else LF.
+    let newline = text[start..]
+        .find('\n')
+        .map(|i| start + i)
+        .or_else(|| text.find('\n'));
+    let eol = match newline {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    };
+    let body: Vec<String> = lines
+        .split('\n')
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{indent}{l}")
+            }
+        })
+        .collect();
+    let body = body.join(eol);
+    if !after {
+        return (Span::new(start, start), format!("{body}{eol}"));
+    }
+    let last_end = if span.end > span.start && text[..span.end].ends_with('\n') {
+        Some(span.end - 1)
+    } else {
+        text[span.end..].find('\n').map(|i| span.end + i)
+    };
+    match last_end {
+        Some(i) => (Span::new(i + 1, i + 1), format!("{body}{eol}")),
+        // The last line has no line ending: it keeps none, after the new lines.
+        None => (Span::new(text.len(), text.len()), format!("{eol}{body}")),
+    }
 }
 
 /// The lines `span` stands on, line endings included, when the rest of those lines is

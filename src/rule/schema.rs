@@ -230,7 +230,7 @@ pub struct FixCase {
 }
 
 /// One `[[fix.edit]]`: where, and exactly one of `replace`, `substitute`, `delete`,
-/// `delete_lines`.
+/// `delete_lines`, `insert_line_before`, `insert_line_after`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EditSpec {
@@ -251,6 +251,12 @@ pub struct EditSpec {
     /// hold nothing else.
     #[serde(default)]
     pub delete_lines: bool,
+    /// Insert these lines (a template) before the node's first line, indented as it is.
+    #[serde(default)]
+    pub insert_line_before: Option<String>,
+    /// Insert these lines (a template) after the node's last line, indented as its first.
+    #[serde(default)]
+    pub insert_line_after: Option<String>,
 }
 
 /// The sections of `gopolicy doctor`'s report.
