@@ -252,9 +252,13 @@ impl Facts {
     /// Read a snapshot written by `gopolicy facts --json` (or by hand); redacted on load.
     pub fn load(path: &Path) -> Result<Facts, Error> {
         let display = path.to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: display.clone(),
-            source,
+        let limit = crate::diag::config::DEFAULT_MAX_FILE_SIZE;
+        let bytes = crate::workspace::load::read_regular(path, limit)
+            .map_err(|e| Error::Usage(format!("cannot read facts snapshot {display}: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::Usage(format!(
+                "cannot read facts snapshot {display}: invalid UTF-8"
+            ))
         })?;
         let text: Arc<str> = text.into();
         let error =
