@@ -143,6 +143,11 @@ impl Config {
         let cannot = |why: String| {
             Error::Usage(format!("cannot read config file {}: {why}", path.display()))
         };
+        // `--config /dev/null` is the usual way to say "no settings"; other devices and
+        // FIFOs are refused (one never ends, the other blocks).
+        if path == Path::new("/dev/null") {
+            return Config::parse(path, "");
+        }
         let bytes = crate::workspace::load::read_regular(path, DEFAULT_MAX_FILE_SIZE)
             .map_err(|e| cannot(e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|_| cannot("invalid UTF-8".into()))?;
