@@ -313,9 +313,14 @@ impl Facts {
                 "cannot read facts snapshot {display}: invalid UTF-8"
             ))
         })?;
+        Facts::parse(&display, &text)
+    }
+
+    /// Parse snapshot JSON read from `display`; redacted.
+    pub fn parse(display: &str, text: &str) -> Result<Facts, Error> {
         let text: Arc<str> = text.into();
         let error =
-            |span, message: String| Error::Source(SourceError::new(&display, &text, span, message));
+            |span, message: String| Error::Source(SourceError::new(display, &text, span, message));
         let json_error = |e: serde_json::Error| {
             let source = SourceText::new("", text.to_string(), Encoding::Utf8);
             let at = source.line_start(e.line()) + e.column().saturating_sub(1);
