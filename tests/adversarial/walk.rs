@@ -212,11 +212,14 @@ fn files_and_folders_churning_during_runs_never_crash_a_run() {
     let mut vanished = 0;
     for _ in 0..15 {
         let run = run(&root, &["check", "--format", "short"], TIME);
-        // Exit 1 only for files that went away under the run.
         for line in short(&run) {
-            assert_eq!(line.id, "SYS002", "{run}");
-            assert!(line.message.contains("no such file or directory"), "{run}");
-            vanished += 1;
+            // Only churned files have findings: one read half-written may be judged as
+            // it was; one that went away under the run is reported as gone.
+            assert!(line.path.starts_with('d'), "{run}");
+            if line.id == "SYS002" {
+                assert!(line.message.contains("no such file or directory"), "{run}");
+                vanished += 1;
+            }
         }
     }
     stop.store(true, Ordering::Relaxed);
