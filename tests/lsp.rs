@@ -616,7 +616,11 @@ fn fix_all_applies_the_safe_fixes_to_the_buffer() {
         1
     );
     // Nothing to fix: no action.
-    client.change(&uri, 2, json!([{ "text": "module example.com/m\n" }]));
+    client.change(
+        &uri,
+        2,
+        json!([{ "text": "module example.com/m\n\ngo 1.23.0\n" }]),
+    );
     client.diagnostics(&uri);
     assert!(code_actions(&mut client, &uri, 0, Some(&["source.fixAll"])).is_empty());
     assert_eq!(client.stop(), 0);

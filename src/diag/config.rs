@@ -140,13 +140,17 @@ impl Config {
 
     /// Read one config file.
     pub fn load(path: &Path) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::Usage(format!(
-                "cannot read config file {}: {}",
-                path.display(),
-                crate::workspace::discover::io_message(&e)
-            ))
-        })?;
+        let cannot = |why: String| {
+            Error::Usage(format!("cannot read config file {}: {why}", path.display()))
+        };
+        // `--config /dev/null` is the usual way to say "no settings"; other devices and
+        // FIFOs are refused (one never ends, the other blocks).
+        if path == Path::new("/dev/null") {
+            return Config::parse(path, "");
+        }
+        let bytes = crate::workspace::load::read_regular(path, DEFAULT_MAX_FILE_SIZE)
+            .map_err(|e| cannot(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| cannot("invalid UTF-8".into()))?;
         Config::parse(path, &text)
     }
 

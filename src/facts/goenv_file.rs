@@ -16,9 +16,13 @@ pub struct FileFact {
 
 impl FileFact {
     pub fn read(path: &str) -> Self {
-        let (text, error) = match std::fs::read(path) {
+        use crate::workspace::load::{read_regular, ReadError};
+        // Bounded and regular files only: a profile that is a FIFO must not hang a run.
+        let limit = crate::diag::config::DEFAULT_MAX_FILE_SIZE;
+        let (text, error) = match read_regular(std::path::Path::new(path), limit) {
             Ok(bytes) => (Some(String::from_utf8_lossy(&bytes).into_owned()), None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
+            Err(ReadError::Io(e)) => (None, Some(e.to_string())),
             Err(e) => (None, Some(e.to_string())),
         };
         FileFact {

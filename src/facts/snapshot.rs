@@ -216,6 +216,61 @@ pub fn script_secret_values(line: &str) -> Vec<std::ops::Range<usize>> {
     merged
 }
 
+/// `text` with every secret found in it (URL credentials, token-shaped values, values of
+/// secret-named variables assigned as scripts or YAML assign them) overwritten with `*`
+/// byte for byte, so offsets into the text still point at the same places: for showing
+/// source lines.
+pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[A-Za-z][A-Za-z0-9+.\-]*://([^/?#@\s,|]+)@").expect("valid regex")
+    });
+    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abposr]-[A-Za-z0-9\-]{10,}|AKIA[0-9A-Z]{16})")
+            .expect("valid regex")
+    });
+    // `NAME: value` in YAML (a workflow's env block, GitLab variables).
+    static YAML: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"^[ \t-]*["']?([A-Za-z_][A-Za-z0-9_]*)["']?[ \t]*:[ \t]+(\S.*?)[ \t]*(?:#.*)?$"#,
+        )
+        .expect("valid regex")
+    });
+    let mut ranges: Vec<std::ops::Range<usize>> = USERINFO
+        .captures_iter(text)
+        .filter_map(|c| c.get(1).map(|m| m.range()))
+        .chain(TOKEN.find_iter(text).map(|m| m.range()))
+        .collect();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\r', '\n']);
+        ranges.extend(
+            script_secret_values(body)
+                .into_iter()
+                .map(|r| start + r.start..start + r.end),
+        );
+        if is_secret_name(body) {
+            // `${{ secrets.X }}` and `$X` name a secret without holding it: shown as is.
+            let holds = |c: &regex::Captures| is_secret_name(&c[1]) && !c[2].starts_with('$');
+            if let Some(c) = YAML.captures(body).filter(holds) {
+                let value = c.get(2).expect("group 2").range();
+                ranges.push(start + value.start..start + value.end);
+            }
+        }
+        start += line.len();
+    }
+    // Text from a snapshot is redacted already: `REDACTED` says more than stars.
+    ranges.retain(|r| unquote(text[r.clone()].trim_end_matches(',')) != REDACTED);
+    if ranges.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for range in ranges {
+        bytes[range].fill(b'*');
+    }
+    // Each range starts and ends on a character boundary, and `*` is ASCII.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).expect("masking keeps UTF-8"))
+}
+
 fn unquote(value: &str) -> &str {
     let v = value.trim();
     for q in ['"', '\''] {
@@ -252,13 +307,22 @@ impl Facts {
     /// Read a snapshot written by `gopolicy facts --json` (or by hand); redacted on load.
     pub fn load(path: &Path) -> Result<Facts, Error> {
         let display = path.to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: display.clone(),
-            source,
+        let limit = crate::diag::config::DEFAULT_MAX_FILE_SIZE;
+        let bytes = crate::workspace::load::read_regular(path, limit)
+            .map_err(|e| Error::Usage(format!("cannot read facts snapshot {display}: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::Usage(format!(
+                "cannot read facts snapshot {display}: invalid UTF-8"
+            ))
         })?;
+        Facts::parse(&display, &text)
+    }
+
+    /// Parse snapshot JSON read from `display`; redacted.
+    pub fn parse(display: &str, text: &str) -> Result<Facts, Error> {
         let text: Arc<str> = text.into();
         let error =
-            |span, message: String| Error::Source(SourceError::new(&display, &text, span, message));
+            |span, message: String| Error::Source(SourceError::new(display, &text, span, message));
         let json_error = |e: serde_json::Error| {
             let source = SourceText::new("", text.to_string(), Encoding::Utf8);
             let at = source.line_start(e.line()) + e.column().saturating_sub(1);
@@ -289,6 +353,35 @@ impl Facts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mask_secrets_keeps_offsets_and_hides_each_kind_of_secret() {
+        let text = "env:\n  GITHUB_TOKEN: abcdefgh1234\n  GOPROXY: https://u:pw12345@p.example.com\n  \
+                    REF: ${{ secrets.NPM_TOKEN }}\n  NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n  \
+                    X: ghp_abcdefghijklmnopqrstuvwxyz\nexport DB_PASSWORD='é-secret'\nGOFLAGS: -mod=mod\n";
+        let masked = mask_secrets(text);
+        assert_eq!(masked.len(), text.len());
+        for secret in ["abcdefgh1234", "u:pw12345", "ghp_abc", "é-secret"] {
+            assert!(!masked.contains(secret), "{secret} in\n{masked}");
+        }
+        for kept in [
+            "${{ secrets.NPM_TOKEN }}",
+            "@p.example.com",
+            "GOFLAGS: -mod=mod",
+            "DB_PASSWORD=",
+        ] {
+            assert!(masked.contains(kept), "{kept} lost in\n{masked}");
+        }
+        let lines = |t: &str| t.lines().map(str::len).collect::<Vec<_>>();
+        assert_eq!(lines(&masked), lines(text));
+        assert!(matches!(
+            mask_secrets("GOFLAGS=-mod=mod\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        // Already redacted (a profile from the facts): left saying so.
+        let redacted = "export GITHUB_TOKEN=REDACTED\n  \"GOAUTH\": \"REDACTED\",\n";
+        assert_eq!(mask_secrets(redacted), redacted);
+    }
 
     #[test]
     fn secret_names() {

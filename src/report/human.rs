@@ -82,7 +82,9 @@ pub fn render(report: &Report, color: bool) -> String {
         let text = match texts.get(d.path.as_str()) {
             Some(text) => Some(text.clone()),
             None => report.source(&d.path).map(|s| {
-                let text: Arc<str> = Arc::from(s.text.as_str());
+                // Source lines are shown: secrets in them are masked, offsets kept.
+                let text: Arc<str> =
+                    Arc::from(crate::facts::snapshot::mask_secrets(&s.text).as_ref());
                 texts.insert(&d.path, text.clone());
                 text
             }),

@@ -494,5 +494,7 @@ fn env_target(raw: &str, span: Span) -> Option<Node> {
 }
 
 fn strip_env(s: &str) -> Option<&str> {
-    (s.len() > 4 && s[..4].eq_ignore_ascii_case("env:")).then(|| &s[4..])
+    // `get`, not `[..4]`: the fourth byte may be inside a character (`${CAC\u{feff}}`).
+    let rest = s.get(4..).filter(|rest| !rest.is_empty())?;
+    s[..4].eq_ignore_ascii_case("env:").then_some(rest)
 }

@@ -152,14 +152,17 @@ pub fn read_and_parse(
             format!("cannot read {display}: {}", io_message(&e)),
         )
     };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > max_file_size {
-        return Err(problem(
+    let bytes = read_regular(path, max_file_size).map_err(|e| match e {
+        ReadError::Io(e) => unreadable(e),
+        ReadError::NotRegular => problem(
+            ProblemKind::Unreadable,
+            format!("cannot read {display}: not a regular file"),
+        ),
+        ReadError::TooLarge { size } => problem(
             ProblemKind::TooLarge,
             format!("{display} is {size} bytes, over the {max_file_size}-byte limit (max_file_size); not read"),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+        ),
+    })?;
     let (text, encoding) = decode(&bytes).map_err(|e| {
         problem(
             ProblemKind::Unreadable,
@@ -170,6 +173,57 @@ pub fn read_and_parse(
         SourceText::new(display, text, encoding),
         target,
     ))
+}
+
+/// Why [`read_regular`] gave up.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    /// A FIFO, socket or device: opening a FIFO blocks until a writer comes, and a device
+    /// such as /dev/zero never ends.
+    NotRegular,
+    /// Over the limit, as measured, or as read when the file grew meanwhile; `size` is a
+    /// lower bound in that case.
+    TooLarge {
+        size: u64,
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => f.write_str(&io_message(e)),
+            ReadError::NotRegular => f.write_str("not a regular file"),
+            ReadError::TooLarge { size } => write!(f, "{size} bytes, over the size limit"),
+        }
+    }
+}
+
+/// Read a regular file of at most `limit` bytes, so no input can make a run hang or
+/// hold more than `limit` bytes of it.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    // Looked at before opening: opening a FIFO would block.
+    let metadata = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: metadata.len(),
+        });
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
 }
 
 /// An absolute path with `.` and `..` resolved lexically (no file system access, so a

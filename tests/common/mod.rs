@@ -136,9 +136,8 @@ fn scrubbed(name: &str) -> bool {
         || name.starts_with("CLICOLOR")
 }
 
-/// Run the binary in `cwd` with GO*, CI, GITHUB_*, NO_COLOR (and colour forcing) removed
-/// from the environment.
-pub fn gopolicy(cwd: &Path, args: &[&str]) -> Output {
+/// The command [`gopolicy`] runs, for tests that run it their own way.
+pub fn command(cwd: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gopolicy"));
     command.args(args).current_dir(cwd);
     for (name, _) in std::env::vars_os() {
@@ -146,7 +145,13 @@ pub fn gopolicy(cwd: &Path, args: &[&str]) -> Output {
             command.env_remove(&name);
         }
     }
-    let out = command.output().expect("run gopolicy");
+    command
+}
+
+/// Run the binary in `cwd` with GO*, CI, GITHUB_*, NO_COLOR (and colour forcing) removed
+/// from the environment.
+pub fn gopolicy(cwd: &Path, args: &[&str]) -> Output {
+    let out = command(cwd, args).output().expect("run gopolicy");
     Output {
         args: args.iter().map(|s| s.to_string()).collect(),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),

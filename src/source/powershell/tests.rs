@@ -166,3 +166,21 @@ fn junk_never_panics() {
     let long = format!("$env:A = '{}'\n", "x".repeat(1 << 20));
     assert_eq!(assignments(&doc(&long)).len(), 1);
 }
+
+#[test]
+fn a_variable_name_with_a_multibyte_character_at_byte_four_is_not_a_panic() {
+    // Found by mutating corpus profiles (tests/mutation.rs, seed 2): a BOM inside `${...}`.
+    for text in [
+        "${CAC\u{feff}} = 1\n",
+        "$CAC\u{feff}x = 1\n",
+        "${env\u{e9}:X} = 1\n",
+    ] {
+        let doc = doc(text);
+        assert!(items(&doc, "assignments").len() <= 1, "{text:?}");
+    }
+    // And a real env target still parses.
+    assert_eq!(
+        items(&doc("${env:GOPATH} = 'C:\\go'\n"), "assignments").len(),
+        1
+    );
+}
