@@ -37,10 +37,12 @@ fn main() {
         {
             targets.extend(also.iter().filter_map(|v| v.as_str().map(str::to_owned)));
         }
+        // The path from the crate's own folder, resolved when the crate compiles: the
+        // generated file never names a checkout other than the one being built.
         out.push_str(&format!(
-            "    ({:?}, include_str!({:?}), {:?}, {:?}, {:?}, {:?}),\n",
+            "    ({:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?})), {:?}, {:?}, {:?}, {:?}),\n",
             format!("rules/{rel}"),
-            file.to_string_lossy(),
+            format!("/rules/{rel}"),
             runtime_text(&text),
             field("id"),
             field("name"),

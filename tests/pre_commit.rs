@@ -107,6 +107,11 @@ fn target_dir() -> PathBuf {
 
 /// `pre-commit try-repo <this repo> HOOK --files FILES` in `repo`.
 fn try_repo(repo: &Path, hook: &str, files: &[&str]) -> (bool, String) {
+    // One at a time: each `cargo install` builds from a fresh clone into the shared
+    // target folder, and a build running beside it would find that clone's build-script
+    // output fresh (its files are older) and compile against a clone that is gone.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut command = Command::new("python3");
     command
         .args(["-m", "pre_commit", "try-repo", "--color", "never"])
