@@ -673,6 +673,7 @@ fn a_missing_path_is_reported_and_the_run_goes_on() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn a_folder_without_read_permission_is_reported_and_the_run_goes_on() {
     use std::os::unix::fs::PermissionsExt;

@@ -9,6 +9,7 @@
 //! - `os.rs`: OS, architecture, WSL; `toolchain.rs`: C compiler, pkg-config;
 //! - `origin.rs`: where each Go variable's value comes from;
 //! - `profiles.rs`: the user's shell and PowerShell profiles, and which line set a variable;
+//! - `windows.rs`: the registry's user and machine environment, PowerShell's execution policy;
 //! - `snapshot.rs`: JSON, loading, redaction; `diff.rs`: comparing two snapshots.
 
 mod command;
@@ -22,6 +23,7 @@ pub mod os;
 pub mod profiles;
 pub mod snapshot;
 pub mod toolchain;
+pub mod windows;
 
 use std::time::Duration;
 
@@ -32,6 +34,7 @@ pub use origin::{Origin, Setting};
 pub use os::{OsFacts, Wsl};
 pub use snapshot::{REDACTED, SNAPSHOT_VERSION};
 pub use toolchain::CToolchain;
+pub use windows::WindowsFacts;
 
 /// Everything gopolicy knows about a machine. Serialized, this is the snapshot (see
 /// `snapshot.rs`); every string in it has been through redaction.
@@ -57,6 +60,10 @@ pub struct Facts {
     /// order shells read them (see `profiles.rs`). Optional in a snapshot.
     #[serde(default)]
     pub profiles: Vec<FileFact>,
+    /// Windows only: the registry's environment and PowerShell's execution policy (see
+    /// `windows.rs`). Absent elsewhere and in snapshots that predate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub windows: Option<WindowsFacts>,
 }
 
 /// How facts are collected.
@@ -97,6 +104,7 @@ impl Facts {
         });
         let c_toolchain = CToolchain::collect(&env, &go.env, &dirs);
         let profiles = profiles::collect(host, &env);
+        let windows = windows::collect(&env);
         let mut facts = Facts {
             snapshot_version: SNAPSHOT_VERSION,
             os,
@@ -106,6 +114,7 @@ impl Facts {
             goroot_env,
             c_toolchain,
             profiles,
+            windows,
         };
         facts.restore_gotoolchain();
         let settings = facts.go_settings();
