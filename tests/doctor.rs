@@ -136,3 +136,32 @@ fn a_snapshot_of_another_version_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("old.json"));
 }
+
+#[test]
+fn on_windows_the_registry_and_the_execution_policy_change_the_advice() {
+    let (out, code) = doctor(&["--facts", "examples/machines/windows.json"]);
+    assert_eq!(code, 0, "{out}");
+    // The session runs Windows PowerShell 5.1 (PSModulePath), whose fixes are shown.
+    assert!(out.contains("(fixes for powershell)"), "{out}");
+    // Go's MSI made GOPATH a user variable: the go env file's GOPATH never applies, and
+    // the advice is to change the variable, not to run `go env -w` again.
+    assert!(
+        out.contains("from a Windows environment variable (registry (user)), which wins: `go env -w GOPATH=...` cannot change it"),
+        "{out}"
+    );
+    // The MSI's own GOPATH (%USERPROFILE%\go) is fine.
+    assert!(out.contains("✓ GO002 gopath-in-program-files"), "{out}");
+    // No policy set on a Windows client: Restricted, so the profile never runs.
+    let shell = out
+        .split("\nShell and OS\n")
+        .nth(1)
+        .expect("a shell section");
+    assert!(
+        shell.contains("never runs this profile: its execution policy is Restricted (default (Windows client))"),
+        "{out}"
+    );
+    assert!(
+        shell.contains("fix: Set-ExecutionPolicy -Scope CurrentUser -ExecutionPolicy RemoteSigned"),
+        "{out}"
+    );
+}
