@@ -36,7 +36,6 @@ enum DoctorFormat {
 }
 
 pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
-    let config = cli.config(std::path::Path::new("."))?;
     // The machine's documents: its views, the go env file, and the profiles.
     let targets = [
         Target::Machine,
@@ -47,16 +46,31 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     ]
     .into_iter()
     .collect();
-    // Collect the facts (the go commands are most of doctor's time) while the rules load.
-    let (facts, rules) = std::thread::scope(|s| {
-        let facts = s.spawn(|| args.machine.facts());
-        let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets));
+    // Collect the facts (`go env -json` is most of doctor's time) first, and meanwhile
+    // load the config and the rules, and compile the regexes redaction uses.
+    let collecting = match &args.machine.facts {
+        None => Some(Facts::start(&crate::facts::Options {
+            go_timeout: args.machine.go_timeout,
+        })),
+        Some(_) => None,
+    };
+    let (facts, loaded) = std::thread::scope(|s| {
+        let facts = s.spawn(|| match collecting {
+            Some(collecting) => Ok(collecting.finish()),
+            None => args.machine.facts(),
+        });
+        let loaded = cli.config(std::path::Path::new(".")).and_then(|config| {
+            let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
+            Ok((config, rules))
+        });
+        crate::facts::snapshot::warm_up();
         let facts = facts
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (facts, rules)
+        (facts, loaded)
     });
-    let (facts, rules) = (facts?, rules?);
+    let (config, rules) = loaded?;
+    let facts = facts?;
     let documents: Vec<_> = crate::facts::documents::documents(&facts, "")
         .into_iter()
         .map(std::sync::Arc::new)
@@ -98,6 +112,9 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         };
         print!("{}", doctor::render(&header, &machine_rules, &diagnostics));
     }
+    // The process ends here: leave the rules, facts and documents to the OS rather than
+    // free them one by one.
+    std::mem::forget((rules, facts, documents));
     Ok(if failed { EXIT_FINDINGS } else { 0 })
 }
 

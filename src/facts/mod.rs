@@ -82,17 +82,40 @@ impl Default for Options {
 }
 
 impl Facts {
-    /// This machine's facts, redacted. Slow parts (the go commands) run in parallel with
-    /// the reads; a hung go costs at most `go_timeout`.
+    /// This machine's facts, redacted. The go commands start first and run while the
+    /// files are read; a hung go costs at most `go_timeout`.
     pub fn collect(options: &Options) -> Facts {
+        Facts::start(options).finish()
+    }
+
+    /// Start collecting this machine's facts: the go commands (`go env -json` is the
+    /// slowest fact of all) start now; [`Collecting::finish`] reads everything else
+    /// while they run, then waits for them. A caller with work of its own (loading
+    /// rules) does it between the two.
+    pub fn start(options: &Options) -> Collecting {
         let env = EnvFacts::collect();
         let dirs = env.path_dirs(cfg!(windows));
+        let go = GoFacts::start(&dirs, options.go_timeout);
+        Collecting { env, dirs, go }
+    }
+}
+
+/// Facts being collected: see [`Facts::start`].
+pub struct Collecting {
+    env: EnvFacts,
+    dirs: Vec<String>,
+    go: go::Pending,
+}
+
+impl Collecting {
+    pub fn finish(self) -> Facts {
+        let Collecting { env, dirs, go } = self;
         let host = std::env::consts::OS;
-        let (go, (os, go_env_file)) = std::thread::scope(|s| {
-            let go = s.spawn(|| GoFacts::collect(&dirs, options.go_timeout));
-            let rest = (OsFacts::collect(&env), GoEnvFile::collect(host, &env));
-            (go.join().unwrap_or_default(), rest)
-        });
+        let os = OsFacts::collect(&env);
+        let go_env_file = GoEnvFile::collect(host, &env);
+        let profiles = profiles::collect(host, &env);
+        let windows = windows::collect(&env);
+        let go = go.finish();
         let goroot = go
             .env
             .get("GOROOT")
@@ -103,8 +126,6 @@ impl Facts {
             FileFact::read(&std::path::Path::new(&root).join("go.env").to_string_lossy())
         });
         let c_toolchain = CToolchain::collect(&env, &go.env, &dirs);
-        let profiles = profiles::collect(host, &env);
-        let windows = windows::collect(&env);
         let mut facts = Facts {
             snapshot_version: SNAPSHOT_VERSION,
             os,
@@ -123,7 +144,9 @@ impl Facts {
             .mark_windows_drives(|name| settings.get(name).map(|s| s.value.clone()));
         snapshot::redact(facts)
     }
+}
 
+impl Facts {
     /// `go env -json` ran with GOTOOLCHAIN=local (see `go.rs`); put back the machine's own
     /// setting, or Go's default (empty) when nothing sets it.
     fn restore_gotoolchain(&mut self) {

@@ -63,6 +63,13 @@ pub fn redact_urls(text: &str) -> String {
         .into_owned()
 }
 
+/// Compile the regexes redaction uses, for a caller with time to spare before it
+/// redacts (doctor, while go runs).
+pub fn warm_up() {
+    redact_urls("");
+    redact_tokens("");
+}
+
 /// The facts with every secret replaced by `REDACTED`.
 pub fn redact(facts: Facts) -> Facts {
     let Ok(mut json) = serde_json::to_value(&facts) else {
