@@ -165,3 +165,40 @@ fn on_windows_the_registry_and_the_execution_policy_change_the_advice() {
         "{out}"
     );
 }
+
+#[test]
+fn this_machines_profiles_and_env_file_are_checked_while_go_runs() {
+    // No go on PATH; a profile and a go env file with one mistake each, found by the
+    // documents doctor lints before go answers.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(".bashrc"), "export GO111MODULE=yes\n").unwrap();
+    let env_file = home.path().join("goenv");
+    std::fs::write(&env_file, "GOSUMDB=off\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gopolicy"))
+        .args(["doctor", "--format", "json"])
+        .current_dir(home.path())
+        .env_clear()
+        .env("HOME", home.path())
+        .env("SHELL", "/bin/bash")
+        .env("GOENV", &env_file)
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let found: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap().to_owned();
+            (d["code"].as_str().unwrap().to_owned(), path)
+        })
+        .collect();
+    let has = |code: &str, file_end: &str| {
+        found
+            .iter()
+            .any(|(c, f)| c == code && f.ends_with(file_end))
+    };
+    assert!(has("ENV004", ".bashrc"), "{found:?}");
+    assert!(has("ENV001", "goenv"), "{found:?}");
+}

@@ -22,6 +22,14 @@ use crate::document::{Document, Encoding, SourceText, Target};
 use crate::source;
 
 pub fn documents(facts: &Facts, label: &str) -> Vec<Document> {
+    let mut out = without_go(facts, label);
+    out.push(machine(facts, label));
+    out
+}
+
+/// The documents that need nothing from the go commands: the go env file, the
+/// profiles and the process environment (what [`Facts::without_go`] holds).
+pub fn without_go(facts: &Facts, label: &str) -> Vec<Document> {
     let mut out = Vec::new();
     if let Some(file) = &facts.go_env_file.file {
         if let Some(text) = &file.text {
@@ -30,18 +38,23 @@ pub fn documents(facts: &Facts, label: &str) -> Vec<Document> {
         }
     }
     out.extend(facts.profiles.iter().filter_map(profiles::parse));
-    let views = [
-        (Target::ProcessEnv, "process-env", process_env_yaml(facts)),
-        (Target::Machine, "machine", machine_yaml(facts)),
-    ];
-    for (target, name, text) in views {
-        let path = format!("{label}<{name}>");
-        out.push(source::parse(
-            SourceText::new(path, text, Encoding::Utf8),
-            target,
-        ));
-    }
+    out.push(view(
+        label,
+        "process-env",
+        process_env_yaml(facts),
+        Target::ProcessEnv,
+    ));
     out
+}
+
+/// The `machine` document.
+pub fn machine(facts: &Facts, label: &str) -> Document {
+    view(label, "machine", machine_yaml(facts), Target::Machine)
+}
+
+fn view(label: &str, name: &str, text: String, target: Target) -> Document {
+    let path = format!("{label}<{name}>");
+    source::parse(SourceText::new(path, text, Encoding::Utf8), target)
 }
 
 /// A JSON string is a YAML double-quoted scalar: every value stays a string.

@@ -96,25 +96,56 @@ impl Facts {
         let env = EnvFacts::collect();
         let dirs = env.path_dirs(cfg!(windows));
         let go = GoFacts::start(&dirs, options.go_timeout);
-        Collecting { env, dirs, go }
+        // Everything else is read while they run.
+        let host = std::env::consts::OS;
+        let read = Facts {
+            snapshot_version: SNAPSHOT_VERSION,
+            os: OsFacts::collect(&env),
+            go_env_file: GoEnvFile::collect(host, &env),
+            profiles: profiles::collect(host, &env),
+            windows: windows::collect(&env),
+            env,
+            go: GoFacts::default(),
+            goroot_env: None,
+            c_toolchain: CToolchain::default(),
+        };
+        Collecting { read, dirs, go }
+    }
+
+    /// The facts that need nothing from the go commands: the environment, the go env
+    /// file, the profiles, the registry. Comparing them with a finished collection's
+    /// tells whether what was built from them still stands.
+    pub fn without_go(&self) -> (&EnvFacts, &GoEnvFile, &[FileFact]) {
+        (&self.env, &self.go_env_file, &self.profiles)
     }
 }
 
 /// Facts being collected: see [`Facts::start`].
 pub struct Collecting {
-    env: EnvFacts,
+    /// The facts read so far (nothing from go yet), not redacted.
+    read: Facts,
     dirs: Vec<String>,
     go: go::Pending,
 }
 
 impl Collecting {
+    /// The facts known before go answers (the `go` section empty), redacted: for work
+    /// that can start before [`Collecting::finish`].
+    pub fn known(&self) -> Facts {
+        snapshot::redact(self.read.clone())
+    }
+
+    /// Wait for the go commands and complete the facts, redacted.
     pub fn finish(self) -> Facts {
-        let Collecting { env, dirs, go } = self;
-        let host = std::env::consts::OS;
-        let os = OsFacts::collect(&env);
-        let go_env_file = GoEnvFile::collect(host, &env);
-        let profiles = profiles::collect(host, &env);
-        let windows = windows::collect(&env);
+        let Collecting { read, dirs, go } = self;
+        let Facts {
+            os,
+            env,
+            go_env_file,
+            profiles,
+            windows,
+            ..
+        } = read;
         let go = go.finish();
         let goroot = go
             .env
