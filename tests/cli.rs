@@ -673,6 +673,7 @@ fn a_missing_path_is_reported_and_the_run_goes_on() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn a_binary_go_mod_is_reported_as_unreadable_and_the_run_goes_on() {
     let repo = Repo::new(&with_pack(&[GOOD_BUT_OLD]));

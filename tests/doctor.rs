@@ -62,10 +62,11 @@ fn fixes_follow_the_chosen_shell_and_make_a_script() {
         ),
         "{out}"
     );
-    // On Windows GOPATH is a user variable (the Go installer's): the fix changes it.
+    // GOPATH set under Program Files as a Windows variable: the fix changes the user
+    // variable.
     let (script, _) = doctor(&[
         "--facts",
-        "examples/machines/windows.json",
+        "examples/machines/windows-legacy.json",
         "--shell",
         "cmd",
         "--script",
@@ -153,4 +154,70 @@ fn a_snapshot_of_another_version_is_an_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("old.json"));
+}
+
+#[test]
+fn on_windows_the_registry_and_the_execution_policy_change_the_advice() {
+    let (out, code) = doctor(&["--facts", "examples/machines/windows.json"]);
+    assert_eq!(code, 0, "{out}");
+    // The session runs Windows PowerShell 5.1 (PSModulePath), whose fixes are shown.
+    assert!(out.contains("(fixes for powershell)"), "{out}");
+    // Go's MSI made GOPATH a user variable: the go env file's GOPATH never applies, and
+    // the advice is to change the variable, not to run `go env -w` again.
+    assert!(
+        out.contains("from a Windows environment variable (registry (user)), which wins: `go env -w GOPATH=...` cannot change it"),
+        "{out}"
+    );
+    // The MSI's own GOPATH (%USERPROFILE%\go) is fine.
+    assert!(out.contains("✓ GO002 gopath-in-program-files"), "{out}");
+    // No policy set on a Windows client: Restricted, so the profile never runs.
+    let shell = out
+        .split("\nShell and OS\n")
+        .nth(1)
+        .expect("a shell section");
+    assert!(
+        shell.contains("never runs this profile: its execution policy is Restricted (default (Windows client))"),
+        "{out}"
+    );
+    assert!(
+        shell.contains("fix: Set-ExecutionPolicy -Scope CurrentUser -ExecutionPolicy RemoteSigned"),
+        "{out}"
+    );
+}
+
+#[test]
+fn this_machines_profiles_and_env_file_are_checked_while_go_runs() {
+    // No go on PATH; a profile and a go env file with one mistake each, found by the
+    // documents doctor lints before go answers.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(".bashrc"), "export GO111MODULE=yes\n").unwrap();
+    let env_file = home.path().join("goenv");
+    std::fs::write(&env_file, "GOSUMDB=off\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gopolicy"))
+        .args(["doctor", "--format", "json"])
+        .current_dir(home.path())
+        .env_clear()
+        .env("HOME", home.path())
+        .env("SHELL", "/bin/bash")
+        .env("GOENV", &env_file)
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let found: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap().to_owned();
+            (d["code"].as_str().unwrap().to_owned(), path)
+        })
+        .collect();
+    let has = |code: &str, file_end: &str| {
+        found
+            .iter()
+            .any(|(c, f)| c == code && f.ends_with(file_end))
+    };
+    assert!(has("ENV004", ".bashrc"), "{found:?}");
+    assert!(has("ENV001", "goenv"), "{found:?}");
 }

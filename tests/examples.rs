@@ -41,7 +41,7 @@ fn every_builtin_rule_fires_in_the_examples() {
     assert_eq!(code, 1, "the examples have errors");
     let mut fired = ids(&report, "code", Some("diagnostics"));
     // Machine rules fire on the saved machines (all but the healthy linux.json).
-    for machine in ["windows", "macos", "wsl"] {
+    for machine in ["windows", "windows-legacy", "macos", "wsl"] {
         let snapshot = format!("examples/machines/{machine}.json");
         let (report, _) = gopolicy(&["check", "--facts", &snapshot, "--format", "json"]);
         fired.extend(ids(&report, "code", Some("diagnostics")));

@@ -382,6 +382,21 @@ fn every_example_machine_loads() {
         let stem = names.last().unwrap().as_str();
         match stem {
             "windows" => {
+                // GOPATH is the user variable Go's MSI creates, kept unexpanded with its
+                // kind; Windows PowerShell 5.1 has no policy set, so Restricted.
+                for line in [
+                    r"GOPATH         = C:\Users\dev\go  [registry (user)]",
+                    r"GOPATH = %USERPROFILE%\go  [REG_EXPAND_SZ]",
+                    "Windows PowerShell 5.1: Restricted (from default (Windows client))",
+                    "PowerShell 7: not installed",
+                ] {
+                    assert!(human.stdout.contains(line), "{line}:\n{}", human.stdout);
+                }
+                let windows = &json.json()["windows"];
+                assert_eq!(windows["user_env"]["expand"][0], "GOPATH");
+                assert_eq!(windows["user_env"]["vars"]["GOPATH"], r"%USERPROFILE%\go");
+            }
+            "windows-legacy" => {
                 // `GoFlags` is GOFLAGS on Windows; the go env file sets GOSUMDB=off.
                 assert!(
                     human.stdout.contains("[process env (GoFlags)]"),
@@ -398,7 +413,10 @@ fn every_example_machine_loads() {
         }
     }
     names.sort();
-    assert_eq!(names, ["linux", "macos", "windows", "wsl"]);
+    assert_eq!(
+        names,
+        ["linux", "macos", "windows", "windows-legacy", "wsl"]
+    );
 }
 
 #[test]

@@ -3,9 +3,9 @@
 
 use super::{fail_on, Cli, MachineArgs, Selection, EXIT_FINDINGS};
 use crate::diag::config::FailOn;
-use crate::document::Target;
+use crate::document::{Document, Target};
 use crate::error::Error;
-use crate::facts::Facts;
+use crate::facts::{documents, Facts};
 use crate::lint::RuleSet;
 use crate::report::{doctor, json, Report};
 use crate::rule::schema::{RuleTarget, Shell};
@@ -36,7 +36,6 @@ enum DoctorFormat {
 }
 
 pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
-    let config = cli.config(std::path::Path::new("."))?;
     // The machine's documents: its views, the go env file, and the profiles.
     let targets = [
         Target::Machine,
@@ -47,22 +46,43 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     ]
     .into_iter()
     .collect();
-    // Collect the facts (the go commands are most of doctor's time) while the rules load.
-    let (facts, rules) = std::thread::scope(|s| {
-        let facts = s.spawn(|| args.machine.facts());
-        let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets));
-        let facts = facts
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (facts, rules)
-    });
-    let (facts, rules) = (facts?, rules?);
-    let documents: Vec<_> = crate::facts::documents::documents(&facts, "")
-        .into_iter()
-        .map(std::sync::Arc::new)
-        .collect();
+    // `go env -json` is most of doctor's time: start it first (Facts::start reads the
+    // files too), then load the config and the rules and lint what needs nothing from
+    // go while it runs; only the machine document waits for go's answer.
+    let collecting = match &args.machine.facts {
+        None => Some(Facts::start(&crate::facts::Options {
+            go_timeout: args.machine.go_timeout,
+        })),
+        Some(_) => None,
+    };
+    let config = cli.config(std::path::Path::new("."))?;
+    let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
+    crate::facts::snapshot::warm_up();
     let repo = crate::workspace::Repo::new(&std::env::current_dir().unwrap_or_default());
-    let diagnostics = rules.lint(&documents, &[], &[], &repo);
+    let lint = |documents: Vec<Document>| {
+        let documents: Vec<_> = documents.into_iter().map(std::sync::Arc::new).collect();
+        let diagnostics = rules.lint(&documents, &[], &[], &repo);
+        (documents, diagnostics)
+    };
+    let early = collecting.as_ref().map(|c| {
+        let known = c.known();
+        let done = lint(documents::without_go(&known, ""));
+        (known, done)
+    });
+    let facts = match collecting {
+        Some(collecting) => collecting.finish(),
+        None => args.machine.facts()?,
+    };
+    // The early documents stand when the finished facts they come from are the same
+    // (redaction saw every secret by then); otherwise they are made again.
+    let (mut documents, mut diagnostics) = match early {
+        Some((known, done)) if known.without_go() == facts.without_go() => done,
+        _ => lint(documents::without_go(&facts, "")),
+    };
+    let (machine, found) = lint(vec![documents::machine(&facts, "")]);
+    documents.extend(machine);
+    diagnostics.extend(found);
+    crate::diag::sort(&mut diagnostics);
     let shell = args.shell.unwrap_or_else(|| detect_shell(&facts));
     let failed = diagnostics
         .iter()
@@ -108,6 +128,9 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         };
         print!("{}", doctor::render(&header, &machine_rules, &diagnostics));
     }
+    // The process ends here: leave the rules, facts and documents to the OS rather than
+    // free them one by one.
+    std::mem::forget((rules, facts, documents));
     Ok(if failed { EXIT_FINDINGS } else { 0 })
 }
 

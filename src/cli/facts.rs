@@ -8,6 +8,7 @@ use super::{Cli, MachineArgs, EXIT_FINDINGS};
 use crate::error::Error;
 use crate::facts::diff::{diff, show};
 use crate::facts::origin::ParsedFile;
+use crate::facts::windows::{Edition, MACHINE_ENV_KEY, USER_ENV_KEY};
 use crate::facts::{Facts, Origin};
 use crate::source::goenv;
 
@@ -50,6 +51,7 @@ pub fn render(facts: &Facts) -> String {
     go_env_file(o, facts);
     profiles(o, facts);
     c_toolchain(o, facts);
+    windows(o, facts);
     os(o, facts);
     out
 }
@@ -243,6 +245,62 @@ fn c_toolchain(o: &mut String, facts: &Facts) {
     let _ = writeln!(o, "  pkg-config: {pkg}");
     let pkg_path = c.pkg_config_path.as_deref().unwrap_or("unset");
     let _ = writeln!(o, "  PKG_CONFIG_PATH: {}", show(pkg_path));
+    let _ = writeln!(o);
+}
+
+/// The registry's Go variables and PATH, and PowerShell's execution policy by scope.
+fn windows(o: &mut String, facts: &Facts) {
+    let Some(w) = &facts.windows else { return };
+    let _ = writeln!(o, "Windows");
+    if let Some(t) = &w.installation_type {
+        let _ = writeln!(o, "  installation type: {t}");
+    }
+    for (what, key, reg) in [
+        ("user", USER_ENV_KEY, &w.user_env),
+        ("system", MACHINE_ENV_KEY, &w.machine_env),
+    ] {
+        let _ = writeln!(o, "  {what} variables ({key}):");
+        if let Some(e) = &reg.error {
+            let _ = writeln!(o, "    {e}");
+        }
+        let shown = reg.vars.keys().filter(|n| {
+            let n = n.to_ascii_uppercase();
+            n.starts_with("GO") || n.starts_with("CGO_") || n == "PATH"
+        });
+        for name in shown {
+            if let Some((_, value, kind)) = reg.entry(name) {
+                let _ = writeln!(o, "    {name} = {}  [{}]", show(value), kind.as_str());
+            }
+        }
+    }
+    let _ = writeln!(o, "  PowerShell execution policy (for a new window):");
+    let process = facts.env.non_empty("PSExecutionPolicyPreference");
+    for edition in [Edition::WindowsPowershell, Edition::Pwsh] {
+        let (Some(scopes), Some(effective)) = (w.scopes(edition), w.effective_policy(edition))
+        else {
+            let _ = writeln!(o, "    {}: not installed", edition.name());
+            continue;
+        };
+        let _ = writeln!(
+            o,
+            "    {}: {} (from {})",
+            edition.name(),
+            effective.policy,
+            effective.scope
+        );
+        for (scope, value) in [
+            ("MachinePolicy", scopes.machine_policy.as_deref()),
+            ("UserPolicy", scopes.user_policy.as_deref()),
+            ("Process", process),
+            ("CurrentUser", scopes.current_user.as_deref()),
+            ("LocalMachine", scopes.local_machine.as_deref()),
+        ] {
+            let _ = writeln!(o, "      {scope:<13} {}", value.unwrap_or("Undefined"));
+        }
+        for e in &scopes.errors {
+            let _ = writeln!(o, "      {e}");
+        }
+    }
     let _ = writeln!(o);
 }
 

@@ -12,18 +12,28 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// Run `program args` in `dir` with `env_overrides` added to this process's environment.
-/// A non-zero exit, a signal or the deadline is an error describing it.
-pub fn run(
+/// A command started by [`start`]; [`Running::finish`] waits for it.
+pub struct Running {
+    child: std::process::Child,
+    out: std::fs::File,
+    err: std::fs::File,
+    program: String,
+    deadline: Instant,
+    timeout: Duration,
+}
+
+/// Start `program args` in `dir` with `env_overrides` added to this process's
+/// environment, and return at once, so the caller can do other work while it runs.
+pub fn start(
     program: &Path,
     args: &[&str],
     dir: &Path,
     env_overrides: &[(&str, &str)],
     timeout: Duration,
-) -> Result<Output, String> {
+) -> Result<Running, String> {
     // Output goes to anonymous temporary files, not pipes: a hung go may leave children
     // (a wrapper script's `sleep`) holding the pipe open long after we stop waiting.
-    let (mut out, mut err) = match (tempfile::tempfile(), tempfile::tempfile()) {
+    let (out, err) = match (tempfile::tempfile(), tempfile::tempfile()) {
         (Ok(out), Ok(err)) => (out, err),
         (Err(e), _) | (_, Err(e)) => return Err(format!("cannot create a temporary file: {e}")),
     };
@@ -41,45 +51,66 @@ pub fn run(
     for (name, value) in env_overrides {
         command.env(name, value);
     }
-    let mut child = command
+    let child = command
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
-    let deadline = Instant::now() + timeout;
-    // Poll often at first (a go command answers in a few milliseconds), then back off.
-    let mut pause = Duration::from_micros(200);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("timed out after {}", seconds(timeout)));
+    Ok(Running {
+        child,
+        out,
+        err,
+        program: program.display().to_string(),
+        deadline: Instant::now() + timeout,
+        timeout,
+    })
+}
+
+impl Running {
+    /// Wait for the command (killing it at the deadline) and collect what it printed. A
+    /// non-zero exit, a signal or the deadline is an error describing it.
+    pub fn finish(mut self) -> Result<Output, String> {
+        let started = Instant::now();
+        // A go command answers in a few milliseconds: look often at first, so its answer
+        // is seen within a tenth of a millisecond; after 50 ms, back off to 10 ms.
+        let mut pause = Duration::from_micros(50);
+        let status = loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() >= self.deadline => {
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    return Err(format!("timed out after {}", seconds(self.timeout)));
+                }
+                Ok(None) => {
+                    std::thread::sleep(pause);
+                    let cap = if started.elapsed() < Duration::from_millis(50) {
+                        Duration::from_micros(100)
+                    } else {
+                        Duration::from_millis(10)
+                    };
+                    pause = (pause * 2).min(cap);
+                }
+                Err(e) => return Err(format!("cannot wait for {}: {e}", self.program)),
             }
-            Ok(None) => {
-                std::thread::sleep(pause);
-                pause = (pause * 2).min(Duration::from_millis(10));
-            }
-            Err(e) => return Err(format!("cannot wait for {}: {e}", program.display())),
+        };
+        let read = |file: &mut std::fs::File| {
+            let mut bytes = Vec::new();
+            let _ = file.seek(SeekFrom::Start(0));
+            let _ = file.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        let output = Output {
+            stdout: read(&mut self.out),
+            stderr: read(&mut self.err),
+        };
+        if status.success() {
+            Ok(output)
+        } else {
+            let said = first_line(&output.stderr)
+                .or_else(|| first_line(&output.stdout))
+                .map(|l| format!(": {l}"))
+                .unwrap_or_default();
+            Err(format!("{status}{said}"))
         }
-    };
-    let read = |file: &mut std::fs::File| {
-        let mut bytes = Vec::new();
-        let _ = file.seek(SeekFrom::Start(0));
-        let _ = file.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    };
-    let output = Output {
-        stdout: read(&mut out),
-        stderr: read(&mut err),
-    };
-    if status.success() {
-        Ok(output)
-    } else {
-        let said = first_line(&output.stderr)
-            .or_else(|| first_line(&output.stdout))
-            .map(|l| format!(": {l}"))
-            .unwrap_or_default();
-        Err(format!("{status}{said}"))
     }
 }
 

@@ -38,6 +38,19 @@ pub fn flatten(facts: &Facts) -> BTreeMap<String, String> {
             .map(|(k, v)| (k.to_ascii_uppercase(), v))
             .collect();
     }
+    if let Some(windows) = &mut facts.windows {
+        // Registry names ignore case too.
+        for reg in [&mut windows.user_env, &mut windows.machine_env] {
+            reg.expand = std::mem::take(&mut reg.expand)
+                .into_iter()
+                .map(|k| k.to_ascii_uppercase())
+                .collect();
+            reg.vars = std::mem::take(&mut reg.vars)
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_uppercase(), v))
+                .collect();
+        }
+    }
     // Variables a shell changes on its own, from one prompt to the next.
     for name in ["_", "OLDPWD", "PWD", "SHLVL"] {
         facts.env.vars.remove(name);

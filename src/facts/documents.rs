@@ -16,11 +16,20 @@
 use std::collections::BTreeMap;
 
 use super::origin::Origin;
+use super::windows::{Edition, Kind, WindowsFacts};
 use super::{profiles, Facts};
 use crate::document::{Document, Encoding, SourceText, Target};
 use crate::source;
 
 pub fn documents(facts: &Facts, label: &str) -> Vec<Document> {
+    let mut out = without_go(facts, label);
+    out.push(machine(facts, label));
+    out
+}
+
+/// The documents that need nothing from the go commands: the go env file, the
+/// profiles and the process environment (what [`Facts::without_go`] holds).
+pub fn without_go(facts: &Facts, label: &str) -> Vec<Document> {
     let mut out = Vec::new();
     if let Some(file) = &facts.go_env_file.file {
         if let Some(text) = &file.text {
@@ -29,18 +38,23 @@ pub fn documents(facts: &Facts, label: &str) -> Vec<Document> {
         }
     }
     out.extend(facts.profiles.iter().filter_map(profiles::parse));
-    let views = [
-        (Target::ProcessEnv, "process-env", process_env_yaml(facts)),
-        (Target::Machine, "machine", machine_yaml(facts)),
-    ];
-    for (target, name, text) in views {
-        let path = format!("{label}<{name}>");
-        out.push(source::parse(
-            SourceText::new(path, text, Encoding::Utf8),
-            target,
-        ));
-    }
+    out.push(view(
+        label,
+        "process-env",
+        process_env_yaml(facts),
+        Target::ProcessEnv,
+    ));
     out
+}
+
+/// The `machine` document.
+pub fn machine(facts: &Facts, label: &str) -> Document {
+    view(label, "machine", machine_yaml(facts), Target::Machine)
+}
+
+fn view(label: &str, name: &str, text: String, target: Target) -> Document {
+    let path = format!("{label}<{name}>");
+    source::parse(SourceText::new(path, text, Encoding::Utf8), target)
 }
 
 /// A JSON string is a YAML double-quoted scalar: every value stays a string.
@@ -180,6 +194,96 @@ fn machine_yaml(facts: &Facts) -> String {
     ] {
         if let Some(value) = value {
             line(2, format!("{key}: {}", q(value)));
+        }
+    }
+    if let Some(windows) = &facts.windows {
+        y.push_str(&windows_yaml(facts, windows));
+    }
+    y
+}
+
+/// The `windows` section: the registry's environment and PowerShell's execution policy.
+fn windows_yaml(facts: &Facts, w: &WindowsFacts) -> String {
+    let mut y = String::new();
+    let mut line = |indent: usize, text: String| {
+        y.push_str(&" ".repeat(indent));
+        y.push_str(&text);
+        y.push('\n');
+    };
+    line(0, "windows:".into());
+    if let Some(t) = &w.installation_type {
+        line(2, format!("installation_type: {}", q(t)));
+    }
+    for (key, reg) in [("user_env", &w.user_env), ("machine_env", &w.machine_env)] {
+        // Names upper-cased: the registry ignores their case, as Windows does.
+        let vars: BTreeMap<String, (&str, Kind)> = reg
+            .vars
+            .keys()
+            .filter_map(|name| reg.entry(name))
+            .map(|(name, value, kind)| (name.to_ascii_uppercase(), (value, kind)))
+            .collect();
+        if vars.is_empty() {
+            continue;
+        }
+        line(2, format!("{key}:"));
+        for (name, (value, _)) in &vars {
+            line(4, format!("{}: {}", q(name), q(value)));
+        }
+        line(2, format!("{key}_kind:"));
+        for (name, (_, kind)) in &vars {
+            line(4, format!("{}: {}", q(name), q(kind.as_str())));
+        }
+    }
+    line(2, "powershell:".into());
+    for (key, edition) in [
+        ("windows_powershell", Edition::WindowsPowershell),
+        ("pwsh", Edition::Pwsh),
+    ] {
+        if let Some(effective) = w.effective_policy(edition) {
+            line(4, format!("{key}:"));
+            line(6, format!("execution_policy: {}", q(effective.policy)));
+            line(6, format!("set_by: {}", q(&effective.scope)));
+        }
+    }
+    let profiles: Vec<_> = facts
+        .profiles
+        .iter()
+        .filter(|f| f.text.is_some() && profiles::target_of(&f.path) == Target::Powershell)
+        .collect();
+    if !profiles.is_empty() {
+        line(4, "profiles:".into());
+    }
+    for file in profiles {
+        let edition = Edition::of_profile(&file.path);
+        line(6, format!("- path: {}", q(&file.path)));
+        line(8, format!("edition: {}", q(edition.name())));
+        if let Some(effective) = w.effective_policy(edition) {
+            line(8, format!("execution_policy: {}", q(effective.policy)));
+            line(8, format!("set_by: {}", q(&effective.scope)));
+        }
+        // Authenticode signs a script with a comment block at its end.
+        if file
+            .text
+            .as_deref()
+            .is_some_and(|t| t.contains("# SIG # Begin signature block"))
+        {
+            line(8, "signed: \"true\"".into());
+        }
+        let go: Vec<(String, usize)> = facts
+            .profile_assignments(file)
+            .into_iter()
+            .filter(|(n, _)| n.starts_with("GO") || n.starts_with("CGO_"))
+            .map(|(n, s)| (n, s.line))
+            .collect();
+        if let Some((_, first)) = go.first() {
+            let mut seen = std::collections::BTreeSet::new();
+            let names: Vec<&str> = go
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .filter(|n| seen.insert(*n))
+                .collect();
+            line(8, format!("go_variables: {}", q(&names.join(", "))));
+            line(8, format!("first_line: {}", q(&first.to_string())));
         }
     }
     y

@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rayon::prelude::*;
-
 use super::command;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -39,24 +37,81 @@ pub struct GoBinary {
 }
 
 impl GoFacts {
-    pub fn collect(path_dirs: &[String], timeout: Duration) -> Self {
+    /// Start `go env -json` of the first go, and `go version` of each go without a
+    /// VERSION file; they run while the caller collects other facts, and
+    /// [`Pending::finish`] gathers their answers.
+    pub fn start(path_dirs: &[String], timeout: Duration) -> Pending {
         let found = super::env::find_all(path_dirs, "go");
-        let (env, binaries) = rayon::join(
-            || found.first().map(|go| go_env(go, timeout)),
-            || {
-                found
-                    .par_iter()
-                    .map(|p| binary(p, timeout))
-                    .collect::<Vec<_>>()
-            },
-        );
+        // `go env -json` is the slowest fact of all: it starts first.
+        let env = found
+            .first()
+            .map(|go| command::start(go, &["env", "-json"], &std::env::temp_dir(), LOCAL, timeout));
+        let binaries = found
+            .iter()
+            .map(|path| {
+                let mut fact = GoBinary {
+                    path: path.to_string_lossy().into_owned(),
+                    ..GoBinary::default()
+                };
+                // Reading GOROOT/VERSION runs nothing; only without it is go asked.
+                if let Some(version) = version_file(path) {
+                    fact.version = Some(version);
+                    fact.version_from = Some("VERSION file".into());
+                    return (fact, None);
+                }
+                let running =
+                    command::start(path, &["version"], &std::env::temp_dir(), LOCAL, timeout);
+                (fact, Some(running))
+            })
+            .collect();
+        Pending {
+            first: found.first().map(|p| p.to_string_lossy().into_owned()),
+            env,
+            binaries,
+        }
+    }
+}
+
+/// The go commands [`GoFacts::start`] started, not yet answered.
+pub struct Pending {
+    first: Option<String>,
+    env: Option<Result<command::Running, String>>,
+    binaries: Vec<(GoBinary, Option<Result<command::Running, String>>)>,
+}
+
+impl Pending {
+    /// Wait for every command (each within its deadline) and make the facts.
+    pub fn finish(self) -> GoFacts {
+        let env = self
+            .env
+            .map(|running| go_env(running.and_then(command::Running::finish)));
         let (env, env_error) = match env {
             Some(Ok(env)) => (env, None),
             Some(Err(e)) => (BTreeMap::new(), Some(format!("go env failed: {e}"))),
             None => (BTreeMap::new(), None),
         };
+        let binaries = self
+            .binaries
+            .into_iter()
+            .map(|(mut fact, running)| {
+                if let Some(running) = running {
+                    match running.and_then(command::Running::finish) {
+                        // `go version go1.27.3 linux/amd64`
+                        Ok(out) => match out.stdout.split_whitespace().nth(2) {
+                            Some(v) => {
+                                fact.version = Some(v.to_owned());
+                                fact.version_from = Some("go version".into());
+                            }
+                            None => fact.error = Some("go version printed no version".into()),
+                        },
+                        Err(e) => fact.error = Some(format!("go version failed: {e}")),
+                    }
+                }
+                fact
+            })
+            .collect();
         GoFacts {
-            first: found.first().map(|p| p.to_string_lossy().into_owned()),
+            first: self.first,
             env,
             env_error,
             binaries,
@@ -66,9 +121,9 @@ impl GoFacts {
 
 const LOCAL: &[(&str, &str)] = &[("GOTOOLCHAIN", "local")];
 
-fn go_env(go: &Path, timeout: Duration) -> Result<BTreeMap<String, String>, String> {
-    let out = command::run(go, &["env", "-json"], &std::env::temp_dir(), LOCAL, timeout)?;
-    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&out.stdout)
+/// `go env -json`'s output as a map of strings.
+fn go_env(out: Result<command::Output, String>) -> Result<BTreeMap<String, String>, String> {
+    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&out?.stdout)
         .map_err(|e| format!("its output is not a JSON object ({e})"))?;
     Ok(map
         .into_iter()
@@ -77,30 +132,6 @@ fn go_env(go: &Path, timeout: Duration) -> Result<BTreeMap<String, String>, Stri
             other => (k, other.to_string()),
         })
         .collect())
-}
-
-fn binary(path: &Path, timeout: Duration) -> GoBinary {
-    let mut fact = GoBinary {
-        path: path.to_string_lossy().into_owned(),
-        ..GoBinary::default()
-    };
-    if let Some(version) = version_file(path) {
-        fact.version = Some(version);
-        fact.version_from = Some("VERSION file".into());
-        return fact;
-    }
-    match command::run(path, &["version"], &std::env::temp_dir(), LOCAL, timeout) {
-        // `go version go1.27.3 linux/amd64`
-        Ok(out) => match out.stdout.split_whitespace().nth(2) {
-            Some(v) => {
-                fact.version = Some(v.to_owned());
-                fact.version_from = Some("go version".into());
-            }
-            None => fact.error = Some("go version printed no version".into()),
-        },
-        Err(e) => fact.error = Some(format!("go version failed: {e}")),
-    }
-    fact
 }
 
 /// The first line of GOROOT/VERSION for `<GOROOT>/bin/go`, also through a symlink

@@ -9,6 +9,7 @@
 //! - `os.rs`: OS, architecture, WSL; `toolchain.rs`: C compiler, pkg-config;
 //! - `origin.rs`: where each Go variable's value comes from;
 //! - `profiles.rs`: the user's shell and PowerShell profiles, and which line set a variable;
+//! - `windows.rs`: the registry's user and machine environment, PowerShell's execution policy;
 //! - `snapshot.rs`: JSON, loading, redaction; `diff.rs`: comparing two snapshots.
 
 mod command;
@@ -22,6 +23,7 @@ pub mod os;
 pub mod profiles;
 pub mod snapshot;
 pub mod toolchain;
+pub mod windows;
 
 use std::time::Duration;
 
@@ -32,6 +34,7 @@ pub use origin::{Origin, Setting};
 pub use os::{OsFacts, Wsl};
 pub use snapshot::{REDACTED, SNAPSHOT_VERSION};
 pub use toolchain::CToolchain;
+pub use windows::WindowsFacts;
 
 /// Everything gopolicy knows about a machine. Serialized, this is the snapshot (see
 /// `snapshot.rs`); every string in it has been through redaction.
@@ -57,6 +60,10 @@ pub struct Facts {
     /// order shells read them (see `profiles.rs`). Optional in a snapshot.
     #[serde(default)]
     pub profiles: Vec<FileFact>,
+    /// Windows only: the registry's environment and PowerShell's execution policy (see
+    /// `windows.rs`). Absent elsewhere and in snapshots that predate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub windows: Option<WindowsFacts>,
 }
 
 /// How facts are collected.
@@ -75,17 +82,71 @@ impl Default for Options {
 }
 
 impl Facts {
-    /// This machine's facts, redacted. Slow parts (the go commands) run in parallel with
-    /// the reads; a hung go costs at most `go_timeout`.
+    /// This machine's facts, redacted. The go commands start first and run while the
+    /// files are read; a hung go costs at most `go_timeout`.
     pub fn collect(options: &Options) -> Facts {
+        Facts::start(options).finish()
+    }
+
+    /// Start collecting this machine's facts: the go commands (`go env -json` is the
+    /// slowest fact of all) start now; [`Collecting::finish`] reads everything else
+    /// while they run, then waits for them. A caller with work of its own (loading
+    /// rules) does it between the two.
+    pub fn start(options: &Options) -> Collecting {
         let env = EnvFacts::collect();
         let dirs = env.path_dirs(cfg!(windows));
+        let go = GoFacts::start(&dirs, options.go_timeout);
+        // Everything else is read while they run.
         let host = std::env::consts::OS;
-        let (go, (os, go_env_file)) = std::thread::scope(|s| {
-            let go = s.spawn(|| GoFacts::collect(&dirs, options.go_timeout));
-            let rest = (OsFacts::collect(&env), GoEnvFile::collect(host, &env));
-            (go.join().unwrap_or_default(), rest)
-        });
+        let read = Facts {
+            snapshot_version: SNAPSHOT_VERSION,
+            os: OsFacts::collect(&env),
+            go_env_file: GoEnvFile::collect(host, &env),
+            profiles: profiles::collect(host, &env),
+            windows: windows::collect(&env),
+            env,
+            go: GoFacts::default(),
+            goroot_env: None,
+            c_toolchain: CToolchain::default(),
+        };
+        Collecting { read, dirs, go }
+    }
+
+    /// The facts that need nothing from the go commands: the environment, the go env
+    /// file, the profiles, the registry. Comparing them with a finished collection's
+    /// tells whether what was built from them still stands.
+    pub fn without_go(&self) -> (&EnvFacts, &GoEnvFile, &[FileFact]) {
+        (&self.env, &self.go_env_file, &self.profiles)
+    }
+}
+
+/// Facts being collected: see [`Facts::start`].
+pub struct Collecting {
+    /// The facts read so far (nothing from go yet), not redacted.
+    read: Facts,
+    dirs: Vec<String>,
+    go: go::Pending,
+}
+
+impl Collecting {
+    /// The facts known before go answers (the `go` section empty), redacted: for work
+    /// that can start before [`Collecting::finish`].
+    pub fn known(&self) -> Facts {
+        snapshot::redact(self.read.clone())
+    }
+
+    /// Wait for the go commands and complete the facts, redacted.
+    pub fn finish(self) -> Facts {
+        let Collecting { read, dirs, go } = self;
+        let Facts {
+            os,
+            env,
+            go_env_file,
+            profiles,
+            windows,
+            ..
+        } = read;
+        let go = go.finish();
         let goroot = go
             .env
             .get("GOROOT")
@@ -96,7 +157,6 @@ impl Facts {
             FileFact::read(&std::path::Path::new(&root).join("go.env").to_string_lossy())
         });
         let c_toolchain = CToolchain::collect(&env, &go.env, &dirs);
-        let profiles = profiles::collect(host, &env);
         let mut facts = Facts {
             snapshot_version: SNAPSHOT_VERSION,
             os,
@@ -106,6 +166,7 @@ impl Facts {
             goroot_env,
             c_toolchain,
             profiles,
+            windows,
         };
         facts.restore_gotoolchain();
         let settings = facts.go_settings();
@@ -114,7 +175,9 @@ impl Facts {
             .mark_windows_drives(|name| settings.get(name).map(|s| s.value.clone()));
         snapshot::redact(facts)
     }
+}
 
+impl Facts {
     /// `go env -json` ran with GOTOOLCHAIN=local (see `go.rs`); put back the machine's own
     /// setting, or Go's default (empty) when nothing sets it.
     fn restore_gotoolchain(&mut self) {

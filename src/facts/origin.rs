@@ -1,7 +1,9 @@
 //! Where each Go variable's effective value comes from, by cmd/go's lookup order
 //! (`cfg.Getenv`, go1.27.3): a non-empty OS variable wins; else the go env file (its last
 //! line for the name); else `$GOROOT/go.env`; else Go's built-in default, which is what
-//! `go env -json` reports.
+//! `go env -json` reports. On Windows an OS variable that a user or system variable of
+//! the registry gives (as Go's installer sets GOPATH) is `registry (user)` or
+//! `registry (machine)`: changing it means changing that variable, not the session's.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,6 +27,11 @@ pub enum Origin {
     GorootGoEnv {
         line: usize,
     },
+    /// The process environment, whose value a registry environment variable gives
+    /// (Windows: `HKCU\Environment` or the system's `Session Manager\Environment`).
+    Registry {
+        scope: super::windows::Scope,
+    },
     Default,
 }
 
@@ -34,6 +41,7 @@ impl fmt::Display for Origin {
             Origin::ProcessEnv { spelled } => write!(f, "process env ({spelled})"),
             Origin::GoEnvFile { line } => write!(f, "go env file line {line}"),
             Origin::GorootGoEnv { line } => write!(f, "GOROOT go.env line {line}"),
+            Origin::Registry { scope } => write!(f, "registry ({})", scope.as_str()),
             Origin::Default => f.write_str("default"),
         }
     }
@@ -113,8 +121,15 @@ impl Facts {
         goroot: Option<&ParsedFile>,
     ) -> Setting {
         if let Some((spelled, value)) = self.env.entry(name).filter(|(_, v)| !v.is_empty()) {
-            let origin = Origin::ProcessEnv {
-                spelled: spelled.to_owned(),
+            let registry = self
+                .windows
+                .as_ref()
+                .and_then(|w| w.registry_source(name, value, &self.env));
+            let origin = match registry {
+                Some(scope) => Origin::Registry { scope },
+                None => Origin::ProcessEnv {
+                    spelled: spelled.to_owned(),
+                },
             };
             return Setting {
                 value: value.to_owned(),

@@ -273,14 +273,20 @@ impl Facts {
         files.sort_by_key(|(i, _)| *i);
         let mut out = BTreeMap::new();
         for (_, file) in files {
-            let Some(doc) = parse(file) else { continue };
-            for assignment in list(doc.root.get("assignments")) {
-                if let Some((name, setting)) = self.setting_of(&doc, assignment) {
-                    out.insert(name, setting);
-                }
-            }
+            out.extend(self.profile_assignments(file));
         }
         out
+    }
+
+    /// The variables one profile exports into the session, in file order (see
+    /// [`Facts::profile_settings`] for which assignments count).
+    pub fn profile_assignments(&self, file: &FileFact) -> Vec<(String, ProfileSetting)> {
+        let Some(doc) = parse(file) else {
+            return Vec::new();
+        };
+        list(doc.root.get("assignments"))
+            .filter_map(|assignment| self.setting_of(&doc, assignment))
+            .collect()
     }
 
     fn setting_of(&self, doc: &Document, assignment: &Node) -> Option<(String, ProfileSetting)> {

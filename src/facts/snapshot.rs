@@ -5,7 +5,11 @@
 //! "go": {"first", "env": {NAME: value}, "env_error", "binaries": [{path, version,
 //! version_from, error}]}, "go_env_file": {"located_by", "file": {path, text, error},
 //! "error"}, "goroot_env": {path, text, error}, "c_toolchain": {...}, "profiles": [{path,
-//! text, error}]}` (`profiles` optional).
+//! text, error}], "windows": {"installation_type", "user_env": {"vars": {NAME: raw value},
+//! "expand": [NAME stored as REG_EXPAND_SZ], "error"}, "machine_env": {...},
+//! "execution_policy": {"windows_powershell": {machine_policy, user_policy, current_user,
+//! local_machine, errors}, "pwsh": {...}}}}`. `profiles` and `windows` are optional: a
+//! snapshot without them still loads, and only Windows writes `windows`.
 //!
 //! Redaction is a walk over the serialized JSON, so it reaches every string whatever
 //! field holds it: a field added later cannot leak by being forgotten here. The text of a
@@ -57,6 +61,13 @@ pub fn redact_urls(text: &str) -> String {
     USERINFO
         .replace_all(text, format!("${{1}}{REDACTED}@"))
         .into_owned()
+}
+
+/// Compile the regexes redaction uses, for a caller with time to spare before it
+/// redacts (doctor, while go runs).
+pub fn warm_up() {
+    redact_urls("");
+    redact_tokens("");
 }
 
 /// The facts with every secret replaced by `REDACTED`.
@@ -468,6 +479,25 @@ mod tests {
             json.contains(r#"export NPM_TOKEN=REDACTED\nif [ -n \"$NPM_TOKEN\" ]; then x=1; fi\n"#),
             "{json}"
         );
+    }
+
+    #[test]
+    fn registry_variables_are_redacted_by_name_like_the_process_environment() {
+        let mut facts: Facts = serde_json::from_str(r#"{"snapshot_version": 1}"#).unwrap();
+        let mut windows = super::super::WindowsFacts::default();
+        windows
+            .user_env
+            .vars
+            .insert("GitHub_Token".into(), "s3cr3t-from-setx".into());
+        windows
+            .machine_env
+            .vars
+            .insert("GOPROXY".into(), "https://u:pw123456@proxy.corp/go".into());
+        facts.windows = Some(windows);
+        let json = facts.to_json();
+        assert!(!json.contains("s3cr3t"), "{json}");
+        assert!(!json.contains("pw123456"), "{json}");
+        assert!(json.contains("\"GitHub_Token\": \"REDACTED\""), "{json}");
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub enum Predicate {
     StartsWith(Template),
     EndsWith(Template),
     Contains(Template),
+    /// The scalar has at most this many characters.
+    MaxLength(usize),
     GoVersionValid,
     GoVersionAtLeast(Template),
     GoVersionAtMost(Template),
@@ -138,6 +140,9 @@ impl Predicate {
         }
         if let Some(s) = &spec.contains {
             all.push(Predicate::Contains(template(s)?));
+        }
+        if let Some(n) = spec.max_length {
+            all.push(Predicate::MaxLength(n));
         }
         if let Some(s) = &spec.go_version {
             if s.get_ref() != "valid" {
@@ -285,6 +290,7 @@ impl Predicate {
             Predicate::StartsWith(t) => scalar(t, &|v, a| v.starts_with(a)),
             Predicate::EndsWith(t) => scalar(t, &|v, a| v.ends_with(a)),
             Predicate::Contains(t) => scalar(t, &|v, a| v.contains(a)),
+            Predicate::MaxLength(n) => value.is_none_or(|v| v.chars().count() <= *n),
             Predicate::GoVersionValid => {
                 value.is_none_or(|v| goversion::strip_go_prefix(v).is_some())
             }

@@ -181,6 +181,7 @@ pub struct PredicateSpec {
     pub starts_with: Option<String>,
     pub ends_with: Option<String>,
     pub contains: Option<String>,
+    pub max_length: Option<usize>,
     pub go_version: Option<Spanned<String>>,
     pub go_version_at_least: Option<Spanned<String>>,
     pub go_version_at_most: Option<Spanned<String>>,
