@@ -394,3 +394,62 @@ min_go = "1.22"
     }
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
+
+// Taplo, the TOML language server behind Even Better TOML, with the repository's
+// .taplo.toml and with a `#:schema` directive (installed from PyPI by .ci/run).
+
+/// Run `taplo lint ARGS` in `cwd`; `None` (with a message) when taplo is not installed,
+/// outside CI.
+fn taplo_lint(cwd: &Path, args: &[&str]) -> Option<std::process::Output> {
+    match std::process::Command::new("taplo")
+        .arg("lint")
+        .args(args)
+        .current_dir(cwd)
+        .env("RUST_LOG", "warn")
+        .output()
+    {
+        Ok(out) => Some(out),
+        Err(e) => {
+            assert!(std::env::var_os("CI").is_none(), "taplo: {e}");
+            eprintln!("skipped: cannot run taplo ({e})");
+            None
+        }
+    }
+}
+
+#[test]
+fn taplo_validates_rules_and_configs_with_the_schemas() {
+    // The repository's .taplo.toml maps rules/ and gopolicy.toml files to the schemas.
+    let files = ["rules/**/*.toml", "examples/.gopolicy.toml"];
+    let Some(out) = taplo_lint(root(), &files) else {
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+
+    // A file that names its schema; the same mistakes the parser rejects.
+    let schema = root().join(CONFIG_SCHEMA);
+    let repo = Repo::new(&[(
+        "gopolicy.toml",
+        &format!(
+            "#:schema {}\nfail_on = \"sometimes\"\nselec = [\"MOD\"]\n",
+            schema.display()
+        ),
+    )]);
+    let out = taplo_lint(repo.path(), &["gopolicy.toml", "--no-auto-config"]).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("gopolicy.toml:2:"), "{stderr}");
+    assert!(stderr.contains("'selec' was unexpected"), "{stderr}");
+
+    // And the mapping in .taplo.toml reaches rule files.
+    let rule = GOOD_RULE.replace("severity = \"error\"", "severity = \"fatal\"");
+    let repo = Repo::new(&[("rules/bad.toml", &rule)]);
+    std::fs::copy(root().join(".taplo.toml"), repo.path().join(".taplo.toml")).unwrap();
+    std::fs::create_dir(repo.path().join("schema")).unwrap();
+    std::fs::copy(root().join(RULE_SCHEMA), repo.path().join(RULE_SCHEMA)).unwrap();
+    let out = taplo_lint(repo.path(), &["rules/bad.toml"]).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("\"fatal\" is not valid"), "{stderr}");
+}
