@@ -8,6 +8,7 @@ pub mod document;
 pub mod error;
 pub mod facts;
 pub mod fix;
+pub mod json_schema;
 pub mod lint;
 pub mod lsp;
 pub mod report;

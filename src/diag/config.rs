@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -18,13 +19,18 @@ pub const FILE_NAMES: [&str; 2] = ["gopolicy.toml", ".gopolicy.toml"];
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 pub const DEFAULT_EXCLUDES: [&str; 3] = [".git/", "vendor/", "testdata/"];
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+/// The lowest severity that makes the exit code 1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
+    /// Errors fail the run (the default).
     #[default]
     Error,
+    /// Warnings and errors fail the run.
     Warning,
+    /// Any finding fails the run.
     Info,
+    /// Findings never fail the run.
     Never,
 }
 
@@ -40,25 +46,53 @@ impl FailOn {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// gopolicy.toml / .gopolicy.toml (docs/configuration.md). Every key is optional.
+/// Selectors are rule ids (`MOD001`), names (`missing-go-directive`), id prefixes (`MOD`)
+/// or `ALL`; one that matches no rule is an error.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ConfigSpec {
+#[schemars(title = "gopolicy configuration")]
+pub(crate) struct ConfigSpec {
+    /// The rules to run (selectors); `--select` replaces it. Default: every rule.
+    #[schemars(with = "Option<Vec<String>>")]
     select: Option<Vec<Spanned<String>>>,
+    /// Rules not to run (selectors); `--ignore` adds to it.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     ignore: Vec<Spanned<String>>,
+    /// Severity overrides, by selector.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Severity>")]
     severity: BTreeMap<Spanned<String>, Severity>,
+    /// Rule parameter overrides, by selector, then by parameter name; a value must have
+    /// the type of the parameter's default.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, BTreeMap<String, ParamValue>>")]
     params: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, ParamValue>>,
+    /// Folders of extra rule files (rule packs), relative to this file; `--rules DIR`
+    /// adds one.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     rules: Vec<Spanned<String>>,
+    /// gitignore-style patterns not to walk into, added to the defaults (`.git/`,
+    /// `vendor/`, `testdata/`).
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     exclude: Vec<Spanned<String>>,
+    /// `false` drops the default excludes: `.git/`, `vendor/`, `testdata/`.
     default_excludes: Option<bool>,
+    /// Rules not reported in files matching a glob: glob → selectors.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
     per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Larger files are reported (SYS003) and not read: a number of bytes, or a size
+    /// such as `"16MiB"`, `"512KiB"`, `"1MB"`. Default: 16 MiB.
+    #[schemars(with = "Option<ByteSize>")]
     max_file_size: Option<Spanned<ByteSize>>,
+    /// The lowest severity that makes the exit code 1; `--fail-on` wins.
     fail_on: Option<FailOn>,
+    /// Base URL of rule pages in diagnostics (`{docs_url}MOD001.md`). Default: the
+    /// repository's docs/rules/.
     docs_url: Option<String>,
 }
 
@@ -67,6 +101,22 @@ struct ConfigSpec {
 enum ByteSize {
     Bytes(u64),
     Text(String),
+}
+
+/// What `parse_size` accepts.
+impl JsonSchema for ByteSize {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ByteSize".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [
+                { "type": "integer", "minimum": 0 },
+                { "type": "string", "pattern": r"^\s*[0-9]+\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$" },
+            ],
+        })
+    }
 }
 
 /// A selector as written, with where it was written (for errors).

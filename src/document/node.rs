@@ -173,10 +173,23 @@ pub struct SyntaxError {
 }
 
 /// The kinds of input rules can target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Target {
+    /// `go.mod` files.
     #[serde(rename = "go.mod")]
     GoMod,
+    /// `go.work` files.
     #[serde(rename = "go.work")]
     GoWork,
     /// `.github/workflows/*.yml`
@@ -185,8 +198,10 @@ pub enum Target {
     /// `action.yml` of a (composite, JavaScript or Docker) action.
     #[serde(rename = "github-action")]
     GithubAction,
+    /// `azure-pipelines*.yml` and the templates they use.
     #[serde(rename = "azure-pipelines")]
     AzurePipelines,
+    /// `.gitlab-ci.yml` and the local files it includes.
     #[serde(rename = "gitlab-ci")]
     GitlabCi,
     /// The file `go env -w` writes.

@@ -50,12 +50,17 @@ pub enum Predicate {
     FileExists(Template),
 }
 
-/// The types `yaml_type` can name; `number` covers YAML's int and float.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The types `yaml_type` can name (YAML 1.2 core schema).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum YamlTypeName {
+    /// A string: quoted, or plain text that is no other type.
     String,
+    /// An integer or a float: a plain `1.20` is the number 1.2.
     Number,
+    /// `true` or `false`.
     Bool,
+    /// `null`, `~` or nothing.
     Null,
 }
 
