@@ -91,6 +91,26 @@ fn gitlab_local_includes_are_followed_and_remote_ones_are_not() {
 }
 
 #[test]
+fn an_included_gitlab_file_includes_from_the_project_root_too() {
+    // ci/a.yml names `ci/b.yml`: from the project root, not from ci/ (ci/ci/b.yml).
+    let dir = repo(&[
+        (".gitlab-ci.yml", "include:\n  - local: ci/a.yml\n"),
+        ("ci/a.yml", "include:\n  - local: ci/b.yml\n"),
+        (
+            "ci/b.yml",
+            "vars:\n  variables:\n    GO111MODULE: 'off'\n  script: [go build]\n",
+        ),
+    ]);
+    let (lines, _) = check(dir.path(), &[]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("ci/b.yml:3:18: warning[ENV005]")),
+        "{lines:?}"
+    );
+}
+
+#[test]
 fn each_setup_go_step_is_compared_with_the_go_mod_its_job_builds() {
     let workflow = "on: push\njobs:\n  root:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: '1.23.1'\n  svc:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: svc\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version: '1.23.1'\n  file:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version-file: svc/go.mod\n";
     let dir = repo(&[

@@ -32,8 +32,9 @@ pub fn references(doc: &Document, path: &Path) -> Vec<(PathBuf, Target)> {
             }
         }
         Target::GitlabCi => {
-            // GitLab resolves `local:` includes from the project root.
-            let root = root_of(path);
+            // GitLab resolves `local:` includes from the project root, also in a file
+            // that was itself included from a subfolder.
+            let root = gitlab_project_root(path);
             for local in gitlab_local_includes(&doc.root) {
                 if is_static(local) && !local.contains('*') {
                     out.push((root.join(local.trim_start_matches('/')), Target::GitlabCi));
@@ -43,6 +44,16 @@ pub fn references(doc: &Document, path: &Path) -> Vec<(PathBuf, Target)> {
         _ => {}
     }
     out
+}
+
+/// The project a GitLab CI file belongs to: the nearest folder at or above it holding
+/// `.gitlab-ci.yml` or `.git`, else the folder `root_of` gives.
+fn gitlab_project_root(file: &Path) -> PathBuf {
+    let dir = file.parent().unwrap_or(Path::new(""));
+    dir.ancestors()
+        .find(|a| a.join(".gitlab-ci.yml").is_file() || a.join(".git").exists())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root_of(file))
 }
 
 fn is_static(reference: &str) -> bool {
