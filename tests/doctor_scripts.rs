@@ -15,6 +15,10 @@
 
 #![cfg(unix)]
 
+#[path = "common/windows_args.rs"]
+mod windows_args;
+use windows_args::{cmd_script_line, legacy_ps_arg, msvcrt_split, ps_unquote};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -343,7 +347,7 @@ fn powershell_and_cmd_scripts_pass_the_intended_values() {
                     msvcrt_split(&line).pop().unwrap()
                 }
                 _ => {
-                    let argv = msvcrt_split(&cmd_line(&format!("go {}", args[0])));
+                    let argv = msvcrt_split(&cmd_script_line(&format!("go {}", args[0])));
                     assert_eq!(argv.len(), 2, "{shell}: {argv:?}\n{script}");
                     argv[1].clone()
                 }
@@ -359,113 +363,5 @@ fn powershell_and_cmd_scripts_pass_the_intended_values() {
 /// single-quoted string with its quote characters undoubled.
 fn ps_value(arg: &str) -> String {
     let (prefix, quoted) = arg.split_at(arg.find('\'').expect(arg));
-    assert!(quoted.ends_with('\'') && quoted.len() >= 2, "{arg}");
-    let inner = &quoted[1..quoted.len() - 1];
-    let quotes = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
-    let mut out = prefix.to_owned();
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if quotes.contains(&c) {
-            assert!(
-                chars.next().is_some_and(|d| quotes.contains(&d)),
-                "lone quote in {arg}"
-            );
-        }
-    }
-    out
-}
-
-/// Windows PowerShell 5.1 passing one argument to a native program: in double quotes when
-/// it has white space outside unescaped quotes, nothing escaped.
-fn legacy_ps_arg(arg: &str) -> String {
-    let (mut quotes, mut after_backslash, mut need) = (0, false, false);
-    for c in arg.chars() {
-        if c == '"' && !after_backslash {
-            quotes += 1;
-        } else if c.is_whitespace() && quotes % 2 == 0 {
-            need = true;
-        }
-        after_backslash = c == '\\';
-    }
-    if need {
-        format!("\"{arg}\"")
-    } else {
-        arg.to_owned()
-    }
-}
-
-/// cmd.exe reading a line of a .cmd file: `%%` is `%`, `^x` outside quotes is `x`, and
-/// an unescaped `&|<>` outside quotes would end the command.
-fn cmd_line(line: &str) -> String {
-    let mut out = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '%' => {
-                assert_eq!(chars.next(), Some('%'), "a lone % in {line}");
-                out.push('%');
-            }
-            '^' if !quoted => out.extend(chars.next()),
-            '&' | '|' | '<' | '>' if !quoted => panic!("unescaped {c} in {line}"),
-            '"' => {
-                quoted = !quoted;
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// How a Go program on Windows splits its command line (`os.commandLineToArgv`).
-fn msvcrt_split(line: &str) -> Vec<String> {
-    let chars: Vec<char> = line.chars().collect();
-    let (mut args, mut cur, mut have, mut quoted, mut i) =
-        (Vec::new(), String::new(), false, false, 0);
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' {
-            let n = chars[i..].iter().take_while(|&&c| c == '\\').count();
-            i += n;
-            if chars.get(i) == Some(&'"') {
-                cur.push_str(&"\\".repeat(n / 2));
-                if n % 2 == 1 {
-                    cur.push('"');
-                    i += 1;
-                }
-            } else {
-                cur.push_str(&"\\".repeat(n));
-            }
-            have = true;
-            continue;
-        }
-        match c {
-            '"' if quoted && chars.get(i + 1) == Some(&'"') => {
-                cur.push('"');
-                quoted = false;
-                i += 1;
-            }
-            '"' => {
-                quoted = !quoted;
-                have = true;
-            }
-            ' ' | '\t' if !quoted => {
-                if have {
-                    args.push(std::mem::take(&mut cur));
-                    have = false;
-                }
-            }
-            _ => {
-                cur.push(c);
-                have = true;
-            }
-        }
-        i += 1;
-    }
-    if have {
-        args.push(cur);
-    }
-    args
+    format!("{prefix}{}", ps_unquote(quoted))
 }

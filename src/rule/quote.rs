@@ -167,8 +167,14 @@ pub fn goword(value: &str) -> Option<String> {
     }
 }
 
+/// Windows' handling of arguments, simulated for the tests (shared with tests/).
+#[cfg(test)]
+#[path = "../../tests/common/windows_args.rs"]
+mod windows_args;
+
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::windows_args::{cmd_script_line, legacy_ps_arg, msvcrt_split, ps_unquote};
     use super::*;
 
     /// Values that break naive quoting.
@@ -221,115 +227,6 @@ pub(crate) mod tests {
                     out.extend(chars.next())
                 }
                 (false, '\\') => out.extend(chars.next()),
-                _ => out.push(c),
-            }
-        }
-        out
-    }
-
-    /// How a Go program on Windows splits its command line (`os.commandLineToArgv`, the C
-    /// runtime's rules): backslashes are literal unless before a `"`.
-    pub fn msvcrt_split(line: &str) -> Vec<String> {
-        let mut args = Vec::new();
-        let mut cur = String::new();
-        let mut have = false;
-        let mut quoted = false;
-        let chars: Vec<char> = line.chars().collect();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            if c == '\\' {
-                let n = chars[i..].iter().take_while(|&&c| c == '\\').count();
-                i += n;
-                if chars.get(i) == Some(&'"') {
-                    cur.push_str(&"\\".repeat(n / 2));
-                    if n % 2 == 1 {
-                        cur.push('"');
-                        i += 1;
-                    }
-                } else {
-                    cur.push_str(&"\\".repeat(n));
-                }
-                have = true;
-                continue;
-            }
-            if c == '"' {
-                // Go's "prior to 2008" rule: `""` inside quotes is a quote, and ends them.
-                if quoted && chars.get(i + 1) == Some(&'"') {
-                    cur.push('"');
-                    quoted = false;
-                    i += 2;
-                    continue;
-                }
-                quoted = !quoted;
-                have = true;
-            } else if (c == ' ' || c == '\t') && !quoted {
-                if have {
-                    args.push(std::mem::take(&mut cur));
-                    have = false;
-                }
-            } else {
-                cur.push(c);
-                have = true;
-            }
-            i += 1;
-        }
-        if have {
-            args.push(cur);
-        }
-        args
-    }
-
-    /// Windows PowerShell 5.1's legacy passing of one argument: quoted when it has white
-    /// space outside (unescaped) quotes, nothing escaped.
-    pub fn legacy_ps_arg(arg: &str) -> String {
-        let (mut quotes, mut after_backslash, mut need) = (0, false, false);
-        for c in arg.chars() {
-            if c == '"' && !after_backslash {
-                quotes += 1;
-            } else if c.is_whitespace() && quotes % 2 == 0 {
-                need = true;
-            }
-            after_backslash = c == '\\';
-        }
-        if need {
-            format!("\"{arg}\"")
-        } else {
-            arg.to_owned()
-        }
-    }
-
-    /// A PowerShell single-quoted string's value.
-    fn ps_unquote(word: &str) -> String {
-        let inner = &word[1..word.len() - 1];
-        let mut out = String::new();
-        let mut chars = inner.chars().peekable();
-        while let Some(c) = chars.next() {
-            out.push(c);
-            if PS_SINGLE_QUOTES.contains(&c) {
-                assert!(PS_SINGLE_QUOTES.contains(&chars.next().unwrap()), "{word}");
-            }
-        }
-        out
-    }
-
-    /// cmd.exe's reading of a `.cmd` line: `%%` is `%`, `^x` outside quotes is `x`.
-    pub fn cmd_script_line(line: &str) -> String {
-        let mut out = String::new();
-        let mut quoted = false;
-        let mut chars = line.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '%' => {
-                    assert_eq!(chars.next(), Some('%'), "a lone % in {line}");
-                    out.push('%');
-                }
-                '^' if !quoted => out.extend(chars.next()),
-                '"' => {
-                    quoted = !quoted;
-                    out.push(c);
-                }
-                '&' | '|' | '<' | '>' if !quoted => panic!("unescaped {c} in {line}"),
                 _ => out.push(c),
             }
         }
