@@ -20,18 +20,6 @@ use std::process::Command;
 use gopolicy::document::{decode, SourceText, Target};
 use gopolicy::source::yaml;
 
-fn assert_valid(report: &serde_json::Value) {
-    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/report.schema.json");
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let errors: Vec<String> = validator
-        .iter_errors(report)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-}
-
 /// One diagnostic of a report: (rule id, path, line, column).
 #[derive(Debug)]
 struct Diag {
@@ -65,7 +53,7 @@ fn check(kind: &str, dir: &Path) -> Vec<Diag> {
             dir.display()
         )
     });
-    assert_valid(&report);
+    common::assert_valid_report(&report);
 
     let files = yaml_files(dir);
     assert!(!files.is_empty(), "no YAML files in {}", dir.display());

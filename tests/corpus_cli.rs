@@ -2,6 +2,8 @@
 //! tests) and examples/. The JSON output validates against the schema, and the syntax
 //! errors reported are exactly the files a real go rejected, at the same lines.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -17,18 +19,6 @@ fn check_json(path: &str) -> (serde_json::Value, i32) {
     (json, out.status.code().unwrap_or(-1))
 }
 
-fn assert_valid(instance: &serde_json::Value) {
-    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/report.schema.json");
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-}
-
 #[test]
 fn the_corpus_is_checked_and_syntax_errors_match_go() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/gomod");
@@ -42,7 +32,7 @@ fn the_corpus_is_checked_and_syntax_errors_match_go() {
     }
     let (report, code) = check_json("../shared/corpus/gomod/cmd-go");
     assert_eq!(code, 1, "the corpus has files go rejects");
-    assert_valid(&report);
+    common::assert_valid_report(&report);
     assert_eq!(report["summary"]["files"], 1180);
 
     // What go1.27.3 said of each cmd-go file: "go.mod:LINE: message".
@@ -74,6 +64,6 @@ fn the_corpus_is_checked_and_syntax_errors_match_go() {
 fn the_examples_report_validates_against_the_schema() {
     let (report, code) = check_json("examples");
     assert_eq!(code, 1);
-    assert_valid(&report);
+    common::assert_valid_report(&report);
     assert!(report["diagnostics"].as_array().unwrap().len() > 20);
 }

@@ -213,11 +213,17 @@ fn json_carries_the_edits() {
     assert_eq!(&before[start..end], "1.20");
 }
 
-#[test]
-fn a_fix_that_would_break_the_syntax_is_not_applied() {
-    let pack = "id = \"USR001\"\nname = \"breaks-it\"\nseverity = \"warning\"\ntarget = \"go.mod\"\nsummary = \"s\"\nmessage = \"m\"\nreferences = [\"https://go.dev/ref/mod\"]\n\n[fix]\napplicability = \"safe\"\ntitle = \"Break the go line\"\nedit = [{ replace = \"1.22 (\" }]\n\n[[check]]\nselect = \"go\"\nassert = { equals = \"never\" }\n";
+/// `check m --fix` with a rule pack of one go.mod rule, USR001, that flags `select` and
+/// whose safe fix is `edit`.
+fn fix_with_user_rule(select: &str, edit: &str) -> (Repo, common::Output) {
+    let pack = format!(
+        "id = \"USR001\"\nname = \"user-rule\"\nseverity = \"warning\"\ntarget = \"go.mod\"\n\
+         summary = \"s\"\nmessage = \"m\"\nreferences = [\"https://go.dev/ref/mod\"]\n\n\
+         [fix]\napplicability = \"safe\"\ntitle = \"t\"\nedit = [{edit}]\n\n\
+         [[check]]\nselect = \"{select}\"\nassert = {{ equals = \"never\" }}\n"
+    );
     let repo = Repo::new(&[
-        ("pack/breaks-it.toml", pack),
+        ("pack/user-rule.toml", &pack),
         ("m/go.mod", "module example.com/m\n\ngo 1.22.0\n"),
     ]);
     let out = repo.run(&[
@@ -233,6 +239,12 @@ fn a_fix_that_would_break_the_syntax_is_not_applied() {
         "--format",
         "short",
     ]);
+    (repo, out)
+}
+
+#[test]
+fn a_fix_that_would_break_the_syntax_is_not_applied() {
+    let (repo, out) = fix_with_user_rule("go", r#"{ replace = "1.22 (" }"#);
     out.expect_code(1);
     assert_eq!(
         read(&repo, "m/go.mod"),
@@ -249,24 +261,7 @@ fn a_fix_that_would_break_the_syntax_is_not_applied() {
 #[test]
 fn fixes_that_never_settle_stop_after_a_bounded_number_of_rounds() {
     // Each round appends to the module path, and the finding stays.
-    let pack = "id = \"USR002\"\nname = \"grows\"\nseverity = \"warning\"\ntarget = \"go.mod\"\nsummary = \"s\"\nmessage = \"m\"\nreferences = [\"https://go.dev/ref/mod\"]\n\n[fix]\napplicability = \"safe\"\ntitle = \"Grow\"\nedit = [{ replace = \"{value}x\" }]\n\n[[check]]\nselect = \"module.path\"\nassert = { equals = \"never\" }\n";
-    let repo = Repo::new(&[
-        ("pack/grows.toml", pack),
-        ("m/go.mod", "module example.com/m\n\ngo 1.22.0\n"),
-    ]);
-    let out = repo.run(&[
-        "check",
-        "m",
-        "--rules",
-        "pack",
-        "--select",
-        "USR",
-        "--fix",
-        "--fail-on",
-        "warning",
-        "--format",
-        "short",
-    ]);
+    let (repo, out) = fix_with_user_rule("module.path", r#"{ replace = "{value}x" }"#);
     out.expect_code(1);
     assert!(
         out.stderr.contains("did not settle after 10 rounds"),

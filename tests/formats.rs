@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::schema_violations;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,14 +49,6 @@ fn sarif_schema() -> Option<Value> {
     let dir = corpus("sarif")?;
     let text = std::fs::read_to_string(dir.join("sarif-schema-2.1.0.json")).expect("read");
     Some(serde_json::from_str(&text).expect("the SARIF schema is JSON"))
-}
-
-fn schema_violations(schema: &Value, instance: &Value) -> Vec<String> {
-    let validator = jsonschema::validator_for(schema).expect("the schema compiles");
-    validator
-        .iter_errors(instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
 }
 
 /// What GitHub code scanning documents it requires of an uploaded SARIF file ("SARIF

@@ -2,23 +2,8 @@
 
 mod common;
 
-use common::{with_pack, Output, Repo};
+use common::{report_schema, schema_violations, with_pack, Output, Repo};
 use serde_json::Value;
-
-fn schema() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/report.schema.json");
-    let text = std::fs::read_to_string(path).expect("read the schema");
-    serde_json::from_str(&text).expect("the schema is JSON")
-}
-
-/// The schema's complaints about `instance`, one per line (empty when it is valid).
-fn violations(schema: &Value, instance: &Value) -> Vec<String> {
-    let validator = jsonschema::validator_for(schema).expect("the schema compiles");
-    validator
-        .iter_errors(instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
-}
 
 /// A repository whose check reports a user rule's error and warning, a syntax error, a
 /// binary file, a missing path and an unused suppression.
@@ -45,7 +30,7 @@ fn mixed_run() -> Output {
 
 #[test]
 fn the_schema_is_a_valid_draft_2020_12_schema() {
-    let schema = schema();
+    let schema = report_schema();
     assert_eq!(
         schema["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
@@ -59,7 +44,7 @@ fn the_schema_is_a_valid_draft_2020_12_schema() {
 fn a_mixed_report_follows_the_schema() {
     let out = mixed_run();
     let report = out.json();
-    let problems = violations(&schema(), &report);
+    let problems = schema_violations(&report_schema(), &report);
     assert!(problems.is_empty(), "{}\n{out}", problems.join("\n"));
 
     // The run really produced every kind of diagnostic the schema has to describe.
@@ -109,15 +94,15 @@ fn a_clean_report_follows_the_schema() {
     out.expect_code(0);
     let report = out.json();
     assert_eq!(report["diagnostics"], serde_json::json!([]), "{out}");
-    let problems = violations(&schema(), &report);
+    let problems = schema_violations(&report_schema(), &report);
     assert!(problems.is_empty(), "{}\n{out}", problems.join("\n"));
 }
 
 #[test]
 fn the_schema_rejects_tampered_reports() {
-    let schema = schema();
+    let schema = report_schema();
     let report = mixed_run().json();
-    assert!(violations(&schema, &report).is_empty());
+    assert!(schema_violations(&schema, &report).is_empty());
 
     let tamper = |change: &dyn Fn(&mut Value)| {
         let mut copy = report.clone();
@@ -180,7 +165,7 @@ fn the_schema_rejects_tampered_reports() {
     ];
     for (what, instance) in cases {
         assert!(
-            !violations(&schema, &instance).is_empty(),
+            !schema_violations(&schema, &instance).is_empty(),
             "the schema accepts {what}"
         );
     }
@@ -195,11 +180,11 @@ fn statistics_follow_the_schema() {
     let out = repo.check(&["--format", "json", "--statistics"]);
     out.expect_code(1);
     let report = out.json();
-    let problems = violations(&schema(), &report);
+    let problems = schema_violations(&report_schema(), &report);
     assert!(problems.is_empty(), "{}\n{out}", problems.join("\n"));
     assert_eq!(report["statistics"][0]["code"], "ORG001", "{out}");
     assert_eq!(report["statistics"][0]["count"], 2, "{out}");
     let mut tampered = report.clone();
     tampered["statistics"][0]["count"] = 0.into();
-    assert!(!violations(&schema(), &tampered).is_empty());
+    assert!(!schema_violations(&report_schema(), &tampered).is_empty());
 }

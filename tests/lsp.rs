@@ -10,20 +10,7 @@ use common::Repo;
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use serde_json::{json, Value};
 
-const GO_MOD: &str = "module example.com/m\n\ngo 1.22.0\n\ntoolchain go1.22.0\n";
-const WORKFLOW: &str = "\
-name: ci
-on: push
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/setup-go@v6
-        with:
-          go-version: \"1.21\"
-          cache: false
-      - run: echo \"é𝄞\" && go get golang.org/x/tools/cmd/stringer
-";
+use common::editor::{GO_MOD, WORKFLOW};
 
 /// A client talking to a server running on its own thread.
 struct Client {

@@ -9,20 +9,7 @@ mod common;
 
 use std::process::Command;
 
-const GO_MOD: &str = "module example.com/m\n\ngo 1.22.0\n\ntoolchain go1.22.0\n";
-const WORKFLOW: &str = "\
-name: ci
-on: push
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/setup-go@v6
-        with:
-          go-version: \"1.21\"
-          cache: false
-      - run: echo \"é𝄞\" && go get golang.org/x/tools/cmd/stringer
-";
+use common::editor::{GO_MOD, WORKFLOW};
 
 fn nvim_available() -> bool {
     let found = Command::new("nvim")

@@ -320,3 +320,46 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// What the editor tests (tests/lsp.rs in process, tests/neovim.rs in Neovim) open: a
+/// go.mod with a safe fix (MOD006), and a workflow that builds it with non-ASCII text
+/// before a finding.
+pub mod editor {
+    pub const GO_MOD: &str = "module example.com/m\n\ngo 1.22.0\n\ntoolchain go1.22.0\n";
+    pub const WORKFLOW: &str = "\
+name: ci
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v6
+        with:
+          go-version: \"1.21\"
+          cache: false
+      - run: echo \"é𝄞\" && go get golang.org/x/tools/cmd/stringer
+";
+}
+
+/// schema/report.schema.json, the JSON output's schema.
+pub fn report_schema() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/report.schema.json");
+    let text = std::fs::read_to_string(path).expect("read the schema");
+    serde_json::from_str(&text).expect("the schema is JSON")
+}
+
+/// A JSON Schema's complaints about `instance`, one per line (empty when it is valid).
+pub fn schema_violations(schema: &serde_json::Value, instance: &serde_json::Value) -> Vec<String> {
+    let validator = jsonschema::validator_for(schema).expect("the schema compiles");
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// Panic unless `report` validates against schema/report.schema.json.
+#[track_caller]
+pub fn assert_valid_report(report: &serde_json::Value) {
+    let errors = schema_violations(&report_schema(), report);
+    assert!(errors.is_empty(), "{errors:#?}");
+}
