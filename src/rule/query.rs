@@ -21,6 +21,8 @@ impl<'d> Hit<'d> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
+    /// `/a.b`: from the root of the document the query starts in, wherever it starts.
+    absolute: bool,
     segments: Vec<Segment>,
 }
 
@@ -58,6 +60,7 @@ impl Query {
         let text_trimmed = text.trim();
         if text_trimmed == "$" || text_trimmed.is_empty() {
             return Ok(Query {
+                absolute: false,
                 segments: Vec::new(),
             });
         }
@@ -65,7 +68,9 @@ impl Query {
             text,
             pos: text.len() - text.trim_start().len(),
         };
-        let query = parser.path()?;
+        let absolute = parser.eat("/");
+        let mut query = parser.path()?;
+        query.absolute = absolute;
         parser.skip_spaces();
         if parser.pos < text.trim_end().len() {
             return Err(parser.error("unexpected character"));
@@ -75,7 +80,7 @@ impl Query {
 
     /// Every node this query reaches from `start`, in document order.
     pub fn select<'d>(&self, start: Hit<'d>) -> Vec<Hit<'d>> {
-        let mut current = vec![start];
+        let mut current = vec![self.start(start)];
         for segment in &self.segments {
             let mut next = Vec::new();
             for hit in current {
@@ -97,7 +102,7 @@ impl Query {
     /// For a path of keys and indexes only (one node at most, the common case in
     /// filters, `on` and templates): walk it without allocating. `None` for other paths.
     fn follow<'d>(&self, start: Hit<'d>) -> Option<Option<Hit<'d>>> {
-        let mut hit = start;
+        let mut hit = self.start(start);
         for segment in &self.segments {
             let current = resolve(hit);
             let next = match (segment, &current.node.value) {
@@ -119,6 +124,19 @@ impl Query {
             }
         }
         Some(Some(hit))
+    }
+}
+
+impl Query {
+    fn start<'d>(&self, from: Hit<'d>) -> Hit<'d> {
+        if self.absolute {
+            Hit {
+                doc: from.doc,
+                node: &from.doc.root,
+            }
+        } else {
+            from
+        }
     }
 }
 
@@ -249,7 +267,10 @@ impl Parser<'_> {
                     return Err(self.error("expected `]`"));
                 }
             } else {
-                return Ok(Query { segments });
+                return Ok(Query {
+                    absolute: false,
+                    segments,
+                });
             }
         }
     }
@@ -440,6 +461,33 @@ mod tests {
         assert_eq!(values("$"), ["<node>"]);
         assert!(values("toolchain").is_empty());
         assert!(values("go.path").is_empty());
+    }
+
+    #[test]
+    fn an_absolute_path_starts_at_the_root_wherever_it_is_asked() {
+        let doc = doc();
+        let require = Query::parse("require[0]").unwrap().select(Hit {
+            doc: &doc,
+            node: &doc.root,
+        });
+        let from_item = require[0];
+        let value = |q: &str| {
+            Query::parse(q)
+                .unwrap()
+                .first(from_item)
+                .and_then(|h| h.node.as_str().map(str::to_owned))
+        };
+        assert_eq!(value("path").as_deref(), Some("a.com/x"));
+        assert_eq!(value("go"), None);
+        assert_eq!(value("/go").as_deref(), Some("1.22"));
+        assert_eq!(value("/require[1].path").as_deref(), Some("b.com/y"));
+        assert_eq!(
+            Query::parse("/require[*].path")
+                .unwrap()
+                .select(from_item)
+                .len(),
+            2
+        );
     }
 
     #[test]
