@@ -341,3 +341,25 @@ fn a_symlinked_file_is_fixed_through_its_link() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn the_human_report_says_which_findings_a_fix_would_repair() {
+    let (before, _, _) = workflow("\n", true);
+    let repo = Repo::new(&[(WORKFLOW, &before)]);
+    let out = repo.run(&["check", "--no-color"]);
+    assert!(
+        out.stdout
+            .contains("fix (unsafe, --fix --unsafe-fixes): Quote the version"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("fix (safe, --fix): Delete go-version-file"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .ends_with("; 1 fixable with --fix; 1 more with --fix --unsafe-fixes\n"),
+        "{out}"
+    );
+}

@@ -8,7 +8,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, S
 
 use super::Report;
 use crate::diag::Diagnostic;
-use crate::rule::schema::Severity;
+use crate::rule::schema::{Applicability, Severity};
 
 /// A diagnostic as miette wants to see it.
 struct Shown<'a> {
@@ -47,14 +47,15 @@ impl miette::Diagnostic for Shown<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        let help = self.d.help.as_deref();
-        let url = self.d.url.as_deref().map(|u| format!("see {u}"));
-        match (help, url) {
-            (Some(h), Some(u)) => Some(Box::new(format!("{h}\n{u}"))),
-            (Some(h), None) => Some(Box::new(h.to_owned())),
-            (None, Some(u)) => Some(Box::new(u)),
-            (None, None) => None,
-        }
+        let lines: Vec<String> = [
+            self.d.help.clone(),
+            fix_line(self.d),
+            self.d.url.as_deref().map(|u| format!("see {u}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!lines.is_empty()).then(|| Box::new(lines.join("\n")) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -105,6 +106,40 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push('\n');
     }
     out.push_str(&report.summary());
+    let (safe, unsafe_) = fixable(report);
+    if safe > 0 {
+        out.push_str(&format!("; {safe} fixable with --fix"));
+    }
+    if unsafe_ > 0 {
+        out.push_str(&format!("; {unsafe_} more with --fix --unsafe-fixes"));
+    }
     out.push('\n');
     out
+}
+
+/// "fix (safe): Delete the toolchain line" for a finding whose fix edits its file.
+fn fix_line(d: &crate::diag::Diagnostic) -> Option<String> {
+    let fix = d.fix.as_ref().filter(|f| !f.edits.is_empty())?;
+    let how = match fix.applicability {
+        Applicability::Safe => "safe, --fix",
+        Applicability::Unsafe => "unsafe, --fix --unsafe-fixes",
+        Applicability::DisplayOnly => return None,
+    };
+    Some(format!("fix ({how}): {}", fix.title))
+}
+
+/// How many findings `--fix` would fix, and how many more `--unsafe-fixes` would.
+fn fixable(report: &Report) -> (usize, usize) {
+    let count = |a: Applicability| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == a && !f.edits.is_empty())
+            })
+            .count()
+    };
+    (count(Applicability::Safe), count(Applicability::Unsafe))
 }
