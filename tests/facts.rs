@@ -264,6 +264,39 @@ fn a_hanging_go_is_a_fact_not_a_hang() {
 }
 
 #[test]
+fn a_timeout_stops_what_the_hanging_go_started_too() {
+    let m = Machine::new();
+    let pid_file = m.dir.path().join("grandchild.pid");
+    let script = format!(
+        "#!/bin/sh\nsleep 60 &\necho $! > '{}'\nwait\n",
+        pid_file.display()
+    );
+    let dir = m.fake_go("wrapper", &script);
+    let env = m.env(&format!("{dir}:/usr/bin:/bin"));
+    let run = gopolicy(
+        m.dir.path(),
+        &env,
+        &["facts", "--json", "--go-timeout", "1"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pid = std::fs::read_to_string(&pid_file).expect("the wrapper ran");
+    let stat = format!("/proc/{}/stat", pid.trim());
+    // Gone, or a zombie waiting for init to reap it: not sleeping on.
+    let stopped = || {
+        std::fs::read_to_string(&stat).map_or(true, |s| {
+            s.rsplit(')')
+                .next()
+                .is_some_and(|r| r.trim_start().starts_with('Z'))
+        })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !stopped() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(stopped(), "the wrapper's `sleep` outlived the timeout");
+}
+
+#[test]
 fn a_crashing_go_is_reported_and_facts_still_exits_0() {
     let m = Machine::new();
     let script =

@@ -51,6 +51,10 @@ pub fn start(
     for (name, value) in env_overrides {
         command.env(name, value);
     }
+    // Its own process group, so that a timeout stops whatever it started too (a
+    // wrapper script's children), not only the process we know of.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let child = command
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
@@ -76,6 +80,12 @@ impl Running {
             match self.child.try_wait() {
                 Ok(Some(status)) => break status,
                 Ok(None) if Instant::now() >= self.deadline => {
+                    #[cfg(unix)]
+                    if let Ok(group) = i32::try_from(self.child.id()) {
+                        // SAFETY: kill(2) with a negative pid signals that process
+                        // group, the one the child leads; no memory is involved.
+                        unsafe { libc::kill(-group, libc::SIGKILL) };
+                    }
                     let _ = self.child.kill();
                     let _ = self.child.wait();
                     return Err(format!("timed out after {}", seconds(self.timeout)));
