@@ -71,6 +71,17 @@ fn tricks_do_not_match() {
 }
 
 #[test]
+fn a_suppression_above_a_block_comment_covers_the_code_after_it() {
+    // The lines inside `<# … #>` are comment, not the code the suppression is for.
+    let profile =
+        "# gopolicy:ignore PS001 kept for a test\n<#\n  set GOPROXY=off\n#>\nset GOPROXY=direct\n";
+    let repo = Repo::new(&[("profile.ps1", profile)]);
+    let out = repo.run(&["check", "--format", "json", "."]);
+    out.expect_code(0);
+    assert!(codes(&out.json()).is_empty(), "{out}");
+}
+
+#[test]
 fn environment_rules_see_script_assignments() {
     let profile = "$env:GOSUMDB = 'off'\ngo env -w GOSUMDB=off\n[Environment]::SetEnvironmentVariable('GO111MODULE', 'yes', 'User')\n";
     let batch = "set GOSUMDB=off\r\nsetx GOSUMDB off\r\n";

@@ -162,13 +162,30 @@ fn covered_line(doc: &Document, comment: &Comment) -> usize {
     if comment.trailing {
         return line;
     }
-    let markers = doc.target.comment_markers();
     (line + 1..=doc.source.line_count())
-        .find(|&l| {
-            let text = doc.source.line_text(l).trim();
-            !text.is_empty() && !markers.iter().any(|m| text.starts_with(m))
-        })
+        .find(|&l| !blank_or_comment(doc, l))
         .unwrap_or(line)
+}
+
+/// A line holding nothing but blanks and comments: the parser's comments (a multi-line
+/// `<# … #>` block too), or a line that starts with a comment marker.
+fn blank_or_comment(doc: &Document, line: usize) -> bool {
+    let text = doc.source.line_text(line);
+    let trimmed = text.trim();
+    if trimmed.is_empty()
+        || doc
+            .target
+            .comment_markers()
+            .iter()
+            .any(|m| trimmed.starts_with(m))
+    {
+        return true;
+    }
+    let start = doc.source.line_start(line) + (text.len() - text.trim_start().len());
+    let end = start + trimmed.len();
+    // The last comment starting at or before the line's first character covers it all.
+    let i = doc.comments.partition_point(|c| c.span.start <= start);
+    i > 0 && doc.comments[i - 1].span.end >= end
 }
 
 #[cfg(test)]
