@@ -849,3 +849,39 @@ fn a_panic_in_a_request_is_answered_with_an_error_and_the_server_goes_on() {
     assert_eq!(codes(&client.diagnostics(&uri)), ["MOD006"]);
     assert_eq!(client.stop(), 0);
 }
+
+#[test]
+fn no_secret_in_the_buffer_reaches_a_message() {
+    const TOKEN: &str = "ghp_R3dactMeR3dactMeR3dactMeR3dact0001";
+    const PASSWORD: &str = "hunter2-proxy-0005";
+    let workflow = format!(
+        "on: push\nenv:\n  GITHUB_TOKEN: {TOKEN}\n  GOPROXY: https://ci:{PASSWORD}@proxy.example.com\n  GOFLAGS: -mod=mod\n  GONOSUMCHECK: example.com\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: 1.20\n      - run: GITHUB_TOKEN={TOKEN} go build ./...\n        env:\n          GOPROXY: https://u:{PASSWORD}@proxy.example.com,direct\n"
+    );
+    let repo = repo();
+    let mut client = Client::start(repo.path(), json!({}));
+    let uri = client.open(repo.path(), ".github/workflows/ci.yml", &workflow);
+    let published = client.diagnostics(&uri);
+    let diagnostics = published["diagnostics"].as_array().unwrap().clone();
+    assert!(diagnostics.len() >= 4, "{published:#}");
+    let mut seen = vec![published.to_string()];
+    for d in &diagnostics {
+        let start = &d["range"]["start"];
+        let hover = client.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": start }),
+        );
+        seen.push(serde_json::to_string(&hover.response_result).unwrap());
+        let line = start["line"].as_u64().unwrap() as u32;
+        for action in code_actions(&mut client, &uri, line, None) {
+            seen.push(action.to_string());
+        }
+    }
+    for action in code_actions(&mut client, &uri, 0, Some(&["source.fixAll"])) {
+        seen.push(action.to_string());
+    }
+    let all = seen.join("\n");
+    for secret in [TOKEN, PASSWORD] {
+        assert!(!all.contains(secret), "{secret} in a message:\n{all}");
+    }
+    assert_eq!(client.stop(), 0);
+}
