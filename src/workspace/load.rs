@@ -137,19 +137,24 @@ pub fn load_each<T: Send>(
 
     let mut results = Vec::new();
     let mut problems = Vec::new();
-    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut parsed_paths = Vec::new();
     let mut pending: VecDeque<References> = VecDeque::new();
     for (path, visited) in each {
         match visited {
             Ok((result, references)) => {
                 results.push(result);
-                seen.insert(path);
+                parsed_paths.push(path);
                 pending.push_back(references);
             }
             Err(problem) => problems.push(problem),
         }
     }
+    if pending.iter().all(Vec::is_empty) {
+        // Most runs refer to nothing: hashing every path would be their longest serial step.
+        return Visited { results, problems };
+    }
     // Follow the references, breadth first, once each.
+    let mut seen: HashSet<PathBuf> = parsed_paths.into_iter().collect();
     let mut followed = 0;
     while followed < MAX_FOLLOWED {
         let Some(references) = pending.pop_front() else {
