@@ -262,6 +262,14 @@ impl RuleSet {
             .par_iter()
             .flat_map_iter(|doc| self.lint_document(doc, repo))
             .collect();
+        out.extend(self.unread(problems, walk_errors));
+        diag::sort(&mut out);
+        out
+    }
+
+    /// The diagnostics of the files that could not be read (unsorted).
+    pub fn unread(&self, problems: &[FileProblem], walk_errors: &[WalkError]) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
         for problem in problems {
             let id = match problem.kind {
                 ProblemKind::Unreadable => core::UNREADABLE_FILE,
@@ -273,7 +281,6 @@ impl RuleSet {
             let message = format!("cannot read {}: {}", error.display, error.message);
             out.extend(self.file_diagnostic(core::UNREADABLE_FILE, &error.display, message));
         }
-        diag::sort(&mut out);
         out
     }
 

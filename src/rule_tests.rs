@@ -117,7 +117,11 @@ fn run_case(
         all.extend(machine.iter().cloned());
         fix::Round {
             diagnostics: rules.lint(&all, &loaded.problems, &discovered.errors, &repo),
-            documents: loaded.documents,
+            files: loaded
+                .documents
+                .iter()
+                .map(|d| fix::CheckedFile::of(d))
+                .collect(),
         }
     };
     let got = check(&workspace::Overlay::default()).diagnostics;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{fail_on, use_color, Cli, MachineArgs, Selection, EXIT_FINDINGS};
 use crate::diag::config::FailOn;
-use crate::document::{Document, Target};
+use crate::document::{Document, SourceText, Target};
 use crate::error::Error;
 use crate::fix;
 use crate::lint::RuleSet;
@@ -92,34 +92,86 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
     };
     let repo = workspace::Repo::new(&base);
     let check = |overlay: &workspace::Overlay| {
-        let loaded = workspace::load_with(&discovered.files, config.max_file_size, &base, overlay);
+        // Each document is linted as soon as it is parsed, and its tree dropped then.
+        let visited = workspace::load_each(
+            &discovered.files,
+            config.max_file_size,
+            &base,
+            overlay,
+            |doc| lint(&rules, doc, &repo),
+        );
         // Files found, plus the templates and includes they pulled in.
-        let files_checked = loaded.documents.len() + loaded.problems.len();
-        let mut all = loaded.documents.clone();
-        all.extend(machine_documents.iter().cloned());
-        let diagnostics = rules.lint(&all, &loaded.problems, &discovered.errors, &repo);
-        (
-            fix::Round {
-                diagnostics,
-                documents: loaded.documents,
-            },
-            all,
-            files_checked,
-        )
+        let files_checked = visited.results.len() + visited.problems.len();
+        let machine = machine_documents
+            .iter()
+            .map(|doc| lint(&rules, doc.clone(), &repo));
+        let mut diagnostics = rules.unread(&visited.problems, &discovered.errors);
+        let mut sources: BTreeMap<String, report::Source> = BTreeMap::new();
+        let mut files = Vec::new();
+        for (linted, is_file) in visited
+            .results
+            .into_iter()
+            .map(|l| (l, true))
+            .chain(machine.map(|l| (l, false)))
+        {
+            diagnostics.extend(linted.diagnostics);
+            if let (true, Some(text)) = (is_file, &linted.text) {
+                files.push(fix::CheckedFile {
+                    source: text.clone(),
+                    syntax_errors: linted.syntax_errors,
+                });
+            }
+            let source = sources.entry(linted.path).or_insert(report::Source {
+                target: linted.target,
+                text: None,
+            });
+            source.text = linted.text.or(source.text.take());
+        }
+        crate::diag::sort(&mut diagnostics);
+        (fix::Round { diagnostics, files }, sources, files_checked)
     };
     if args.fix || args.diff {
         return fix_and_report(args, &base, color, &config, &rules, check);
     }
-    let (round, documents, files_checked) = check(&workspace::Overlay::default());
+    let (round, sources, files_checked) = check(&workspace::Overlay::default());
     report(
         args,
         color,
         &config,
         &rules,
         round.diagnostics,
-        &documents,
+        sources,
         files_checked,
     )
+}
+
+/// What is kept of a document once linted: its findings, and its text only when a
+/// report or a fix may need it (it has findings or syntax errors). Its tree is dropped,
+/// so a run holds the texts of the files with findings, not every file's tree.
+struct Linted {
+    diagnostics: Vec<crate::diag::Diagnostic>,
+    path: String,
+    target: Target,
+    text: Option<Arc<SourceText>>,
+    syntax_errors: bool,
+}
+
+fn lint(rules: &RuleSet, doc: Arc<Document>, repo: &workspace::Repo) -> Linted {
+    let diagnostics = rules.lint_document(&doc, repo);
+    let syntax_errors = !doc.errors.is_empty();
+    let (path, target) = (doc.path().to_owned(), doc.target);
+    let keep = !diagnostics.is_empty() || syntax_errors;
+    // A go.mod others link to is shared: its text is copied (it is small).
+    let text = keep.then(|| {
+        Arc::new(Arc::try_unwrap(doc).map_or_else(|shared| shared.source.clone(), |d| d.source))
+    });
+    Linted {
+        diagnostics,
+        path,
+        target,
+        text,
+        syntax_errors,
+    }
 }
 
 /// `--fix` and `--diff`: fix in rounds, then write the files or show the diffs.
@@ -129,7 +181,7 @@ fn fix_and_report(
     color: bool,
     config: &crate::diag::config::Config,
     rules: &RuleSet,
-    check: impl Fn(&workspace::Overlay) -> (fix::Round, Vec<Arc<Document>>, usize),
+    check: impl Fn(&workspace::Overlay) -> (fix::Round, BTreeMap<String, report::Source>, usize),
 ) -> Result<u8, Error> {
     let wanted = if args.unsafe_fixes {
         fix::Wanted::SafeAndUnsafe
@@ -138,11 +190,11 @@ fn fix_and_report(
     };
     let mut last = None;
     let outcome = fix::run(base, wanted, |overlay| {
-        let (round, documents, files_checked) = check(overlay);
-        last = Some((documents, files_checked));
+        let (round, sources, files_checked) = check(overlay);
+        last = Some((sources, files_checked));
         round
     });
-    let (documents, files_checked) = last.expect("fix::run checks at least once");
+    let (sources, files_checked) = last.expect("fix::run checks at least once");
     for path in &outcome.skipped {
         eprintln!("warning: {path} changed on disk while it was being checked; not fixed");
     }
@@ -199,7 +251,7 @@ fn fix_and_report(
         config,
         rules,
         outcome.diagnostics,
-        &documents,
+        sources,
         files_checked,
     )
 }
@@ -219,16 +271,13 @@ fn report(
     config: &crate::diag::config::Config,
     rules: &RuleSet,
     diagnostics: Vec<crate::diag::Diagnostic>,
-    documents: &[Arc<Document>],
+    sources: BTreeMap<String, report::Source>,
     files_checked: usize,
 ) -> Result<u8, Error> {
     let mut report = Report {
         diagnostics,
         files_checked,
-        sources: documents
-            .iter()
-            .map(|d| (d.path().to_owned(), d.clone()))
-            .collect::<BTreeMap<_, _>>(),
+        sources,
         rules: rules.infos(),
     };
     if let Some(code) = args

@@ -6,15 +6,13 @@
 //! file. No line or column takes part, so edits elsewhere in the file keep it; two
 //! identical findings are two entries, so a third one is reported.
 
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
-
-use serde::{Deserialize, Serialize};
 
 use super::fingerprint::{fnv1a, normalize};
 use super::Diagnostic;
-use crate::document::{Document, Target};
+use crate::report::Source;
 
 /// The format version written and the only one read.
 pub const VERSION: u64 = 1;
@@ -81,10 +79,8 @@ impl Paths {
 
     /// A display path as the baseline stores it. Views that are not files
     /// (`<machine>`, `<process-env>`) keep their names.
-    pub fn of(&self, display: &str, sources: &BTreeMap<String, Arc<Document>>) -> String {
-        let view = sources
-            .get(display)
-            .is_some_and(|doc| matches!(doc.target, Target::Machine | Target::ProcessEnv));
+    pub fn of(&self, display: &str, sources: &BTreeMap<String, Source>) -> String {
+        let view = sources.get(display).is_some_and(Source::is_view);
         if view {
             return display.to_owned();
         }
@@ -241,8 +237,9 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Encoding, SourceText, Span};
+    use crate::document::{Document, Encoding, SourceText, Span, Target};
     use crate::rule::schema::Severity;
+    use std::sync::Arc;
 
     fn entry(path: &str, rule: &str, text: &str, occurrence: usize) -> Entry {
         Entry {
@@ -387,11 +384,11 @@ mod tests {
             cwd: PathBuf::from("/repo/sub"),
             dir: PathBuf::from("/repo"),
         };
-        let machine = crate::source::parse(
-            SourceText::new("<machine>", "os: linux\n".into(), Encoding::Utf8),
-            Target::Machine,
-        );
-        let sources = BTreeMap::from([("<machine>".to_owned(), Arc::new(machine))]);
+        let machine = Source {
+            target: Target::Machine,
+            text: None,
+        };
+        let sources = BTreeMap::from([("<machine>".to_owned(), machine)]);
         assert_eq!(paths.of("go.mod", &sources), "sub/go.mod");
         assert_eq!(paths.of("../go.mod", &sources), "go.mod");
         assert_eq!(paths.of("/elsewhere/go.mod", &sources), "/elsewhere/go.mod");

@@ -68,7 +68,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
 }
 
 fn decode_utf8(bytes: &[u8], base: usize) -> Result<String, DecodeError> {
-    if let Some(i) = memchr_nul(bytes) {
+    if let Some(i) = memchr::memchr(0, bytes) {
         return Err(DecodeError::Binary { offset: base + i });
     }
     match std::str::from_utf8(bytes) {
@@ -77,10 +77,6 @@ fn decode_utf8(bytes: &[u8], base: usize) -> Result<String, DecodeError> {
             offset: base + e.valid_up_to(),
         }),
     }
-}
-
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
 }
 
 fn decode_utf16(
@@ -130,7 +126,7 @@ pub struct SourceText {
 impl SourceText {
     pub fn new(path: impl Into<String>, text: String, encoding: Encoding) -> Self {
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         SourceText {
             path: path.into(),

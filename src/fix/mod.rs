@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::document::{Document, Encoding};
+use crate::document::{Document, Encoding, SourceText};
 use crate::rule::schema::Applicability;
 use crate::workspace::Overlay;
 
@@ -39,11 +39,27 @@ impl Wanted {
     }
 }
 
-/// What one round of checking found, and the documents fixes may edit (the files found
-/// under the checked paths: not the machine's, nor files read only to follow a link).
+/// What one round of checking found, and the files fixes may edit: those found under
+/// the checked paths (not the machine's, nor files read only to follow a link) that have
+/// findings or syntax errors; the others need no fix.
 pub struct Round {
     pub diagnostics: Vec<Diagnostic>,
-    pub documents: Vec<Arc<Document>>,
+    pub files: Vec<CheckedFile>,
+}
+
+/// A file as a round checked it.
+pub struct CheckedFile {
+    pub source: Arc<SourceText>,
+    pub syntax_errors: bool,
+}
+
+impl CheckedFile {
+    pub fn of(doc: &Document) -> CheckedFile {
+        CheckedFile {
+            source: Arc::new(doc.source.clone()),
+            syntax_errors: !doc.errors.is_empty(),
+        }
+    }
 }
 
 /// A file the fixes changed.
@@ -103,15 +119,18 @@ pub fn run_on(
     let mut last_round: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     for _ in 0..=MAX_ROUNDS {
         let round = check(&overlay);
-        let documents: BTreeMap<&str, &Arc<Document>> =
-            round.documents.iter().map(|d| (d.path(), d)).collect();
+        let documents: BTreeMap<&str, &CheckedFile> = round
+            .files
+            .iter()
+            .map(|f| (f.source.path.as_str(), f))
+            .collect();
         // Undo what broke a file's syntax, and never try those fixes there again. (Rules
         // do not run on a file with a syntax error, so a fixed file had none.)
         let mut undone = false;
         for (display, (before, ids)) in std::mem::take(&mut last_round) {
             let broke = documents
                 .get(display.as_str())
-                .is_some_and(|d| !d.errors.is_empty());
+                .is_some_and(|f| f.syntax_errors);
             if broke {
                 let file = files.get_mut(&display).expect("a changed file is recorded");
                 overlay.insert(&file.path, before.clone(), file.encoding);
@@ -142,13 +161,13 @@ pub fn run_on(
         }
         let mut changed = false;
         for (display, diagnostics) in by_file {
-            let doc = documents[display];
+            let doc = &documents[display].source;
             let fixes: Vec<&crate::diag::Fix> = diagnostics
                 .iter()
                 .map(|d| d.fix.as_ref().expect("filtered on fixes"))
                 .collect();
-            let (text, taken) = apply::apply(&doc.source.text, &fixes);
-            if text == doc.source.text {
+            let (text, taken) = apply::apply(&doc.text, &fixes);
+            if text == doc.text {
                 continue;
             }
             if !files.contains_key(display) {
@@ -173,7 +192,7 @@ pub fn run_on(
                     });
                 }
             }
-            last_round.insert(display.to_owned(), (doc.source.text.clone(), ids));
+            last_round.insert(display.to_owned(), (doc.text.clone(), ids));
             overlay.insert(&file.path, text.clone(), file.encoding);
             file.fixed = text;
             changed = true;
@@ -212,8 +231,8 @@ impl FixedFile {
     /// Read the file's bytes as they are now (the overlay's text, if it holds the file);
     /// `None` when they no longer decode to the text that was checked (it changed on
     /// disk) or cannot be read.
-    fn read(base: &Path, doc: &Document, overlay: &Overlay) -> Option<FixedFile> {
-        let path = base.join(doc.path());
+    fn read(base: &Path, doc: &SourceText, overlay: &Overlay) -> Option<FixedFile> {
+        let path = base.join(&doc.path);
         let (bytes, text, encoding) = match overlay.get(&path) {
             Some((text, encoding)) => (encoding.encode(text), text.clone(), *encoding),
             None => {
@@ -222,13 +241,13 @@ impl FixedFile {
                 (bytes, text, encoding)
             }
         };
-        (text == doc.source.text).then(|| FixedFile {
+        (text == doc.text).then(|| FixedFile {
             path,
-            display: doc.path().to_owned(),
+            display: doc.path.clone(),
             encoding,
             original_bytes: bytes,
             original: text,
-            fixed: doc.source.text.clone(),
+            fixed: doc.text.clone(),
         })
     }
 

@@ -220,7 +220,11 @@ fn fix_all(
         let checked = diagnostics::check(settings, root, overlay, &doc.path, target);
         crate::fix::Round {
             diagnostics: checked.diagnostics,
-            documents: checked.document.into_iter().collect(),
+            files: checked
+                .document
+                .iter()
+                .map(|d| crate::fix::CheckedFile::of(d))
+                .collect(),
         }
     });
     let fixed = outcome.files.into_iter().find(|f| f.path == doc.path)?;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::document::{Document, SourceText};
+use crate::document::{SourceText, Target};
 use crate::rule::schema::Severity;
 
 /// What a `check` run found, ready to render.
@@ -20,10 +20,26 @@ use crate::rule::schema::Severity;
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub files_checked: usize,
-    /// The text of each checked file, by display path, for renderers that show source.
-    pub sources: BTreeMap<String, Arc<Document>>,
+    /// Every file (or view) checked, by display path.
+    pub sources: BTreeMap<String, Source>,
     /// The rules that ran, by id, for formats that describe rules (SARIF).
     pub rules: BTreeMap<String, RuleInfo>,
+}
+
+/// A file (or a view of the machine) a report covers.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub target: Target,
+    /// Its text, for renderers that show source: kept only for files with findings.
+    pub text: Option<Arc<SourceText>>,
+}
+
+impl Source {
+    /// A view that is not a file (`<machine>`, `<process-env>`): it has no lines to
+    /// point at.
+    pub fn is_view(&self) -> bool {
+        matches!(self.target, Target::Machine | Target::ProcessEnv)
+    }
 }
 
 /// What a format may say about a rule.
@@ -67,7 +83,7 @@ impl RuleInfo {
 
 impl Report {
     pub fn source(&self, path: &str) -> Option<&SourceText> {
-        self.sources.get(path).map(|d| &d.source)
+        self.sources.get(path)?.text.as_deref()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -107,9 +123,8 @@ impl Report {
 
     /// The text a diagnostic points at (empty when its file has no text).
     pub fn flagged_text(&self, d: &Diagnostic) -> &str {
-        self.sources
-            .get(&d.path)
-            .map(|doc| doc.raw(d.span))
+        self.source(&d.path)
+            .and_then(|s| s.text.get(d.span.start..d.span.end))
             .unwrap_or("")
     }
 

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::{Report, RuleInfo};
 use crate::diag::{fingerprint, Diagnostic, Edit};
-use crate::document::{Position, Target};
+use crate::document::Position;
 use crate::rule::schema::Severity;
 
 pub const SCHEMA_URI: &str =
@@ -326,7 +326,7 @@ fn location(report: &Report, d: &Diagnostic) -> Location {
 /// Where a path is, and whether it is a file whose lines a viewer can show.
 fn artifact(report: &Report, path: &str) -> (ArtifactLocation, bool) {
     let view = match report.sources.get(path) {
-        Some(doc) => matches!(doc.target, Target::Machine | Target::ProcessEnv),
+        Some(source) => source.is_view(),
         None => path.ends_with('>') && path.contains('<'),
     };
     if view {

@@ -80,13 +80,14 @@ impl Query {
 
     /// Every node this query reaches from `start`, in document order.
     pub fn select<'d>(&self, start: Hit<'d>) -> Vec<Hit<'d>> {
+        // Two lists, swapped at each step, so a walk allocates for its widest step only.
         let mut current = vec![self.start(start)];
+        let mut next = Vec::new();
         for segment in &self.segments {
-            let mut next = Vec::new();
-            for hit in current {
+            for hit in current.drain(..) {
                 segment.step(hit, &mut next);
             }
-            current = next;
+            std::mem::swap(&mut current, &mut next);
         }
         current
     }

@@ -4,26 +4,55 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::discover::display_path;
 use super::load::{normalize, read_and_parse, Overlay};
 use super::repo::{nearest_go_mod, root_of};
 use crate::document::{Document, Entry, Node, Target, Value};
 
-/// go.mod and go.work documents by absolute path: the parsed ones, and any read for a link.
-struct Modules<'a> {
-    parsed: HashMap<PathBuf, Arc<Document>>,
+/// go.mod and go.work documents by absolute path, for linking: the go.mod files found
+/// (parsed before the documents that link to them), and any read for a link only. Shared
+/// by the threads that link documents in parallel.
+pub struct Modules<'a> {
+    found: HashMap<PathBuf, Arc<Document>>,
+    /// Read on first use; `None` when the file cannot be read.
+    read_for_link: Mutex<HashMap<PathBuf, Option<Arc<Document>>>>,
     max_file_size: u64,
     base: &'a Path,
     overlay: &'a Overlay,
 }
 
-impl Modules<'_> {
-    fn get(&mut self, path: &Path) -> Option<Arc<Document>> {
-        if let Some(doc) = self.parsed.get(path) {
+impl<'a> Modules<'a> {
+    /// `found`: the go.mod documents found, with their absolute paths (a later one wins
+    /// over an earlier one of the same path).
+    pub fn new(
+        found: impl IntoIterator<Item = (PathBuf, Arc<Document>)>,
+        max_file_size: u64,
+        base: &'a Path,
+        overlay: &'a Overlay,
+    ) -> Modules<'a> {
+        Modules {
+            found: found.into_iter().collect(),
+            read_for_link: Mutex::new(HashMap::new()),
+            max_file_size,
+            base,
+            overlay,
+        }
+    }
+
+    fn get(&self, path: &Path) -> Option<Arc<Document>> {
+        if let Some(doc) = self.found.get(path) {
             return Some(doc.clone());
         }
+        // A poisoned lock only means another thread panicked, which ends the run anyway.
+        let mut read = self.read_for_link.lock().unwrap_or_else(|e| e.into_inner());
+        read.entry(path.to_path_buf())
+            .or_insert_with(|| self.read(path))
+            .clone()
+    }
+
+    fn read(&self, path: &Path) -> Option<Arc<Document>> {
         let name = path.file_name()?.to_str()?;
         let target = if name.ends_with(".work") {
             Target::GoWork
@@ -31,44 +60,18 @@ impl Modules<'_> {
             Target::GoMod
         };
         let shown = display_path(path, self.base);
-        let doc =
-            Arc::new(read_and_parse(path, &shown, target, self.max_file_size, self.overlay).ok()?);
-        self.parsed.insert(path.to_path_buf(), doc.clone());
-        Some(doc)
+        let doc = read_and_parse(path, &shown, target, self.max_file_size, self.overlay).ok()?;
+        Some(Arc::new(doc))
     }
-}
 
-/// Link the documents (given with their absolute paths); their order is kept.
-pub fn link(
-    documents: Vec<(PathBuf, Document)>,
-    max_file_size: u64,
-    base: &Path,
-    overlay: &Overlay,
-) -> Vec<Arc<Document>> {
-    // go.mod files first: every other kind may link to them.
-    let (mods, rest): (Vec<_>, Vec<_>) = documents
-        .into_iter()
-        .enumerate()
-        .partition(|(_, (_, d))| d.target == Target::GoMod);
-    let mut modules = Modules {
-        parsed: HashMap::new(),
-        max_file_size,
-        base,
-        overlay,
-    };
-    let mut out: Vec<(usize, Arc<Document>)> = Vec::new();
-    for (i, (path, doc)) in mods {
-        let doc = Arc::new(doc);
-        modules.parsed.insert(path, doc.clone());
-        out.push((i, doc));
-    }
-    for (i, (path, mut doc)) in rest {
+    /// Link one document (at absolute `path`) to the go.mod files it refers to.
+    pub fn link(&self, doc: &mut Document, path: &Path) {
         match doc.target {
-            Target::GoWork => link_use(&mut doc, &path, &mut modules),
-            Target::GithubWorkflow => link_setup_go_steps(&mut doc, &path, &mut modules),
+            Target::GoWork => link_use(doc, path, self),
+            Target::GithubWorkflow => link_setup_go_steps(doc, path, self),
             Target::GithubAction | Target::AzurePipelines | Target::GitlabCi => {
-                let root = root_of(&path);
-                if let Some(module) = nearest_go_mod(&root).and_then(|p| modules.get(&p)) {
+                let root = root_of(path);
+                if let Some(module) = nearest_go_mod(&root).and_then(|p| self.get(&p)) {
                     let span = doc.root.span;
                     add_link(&mut doc.root, "$gomod", module, span);
                 }
@@ -81,14 +84,11 @@ pub fn link(
             | Target::Cmd
             | Target::Shell => {}
         }
-        out.push((i, Arc::new(doc)));
     }
-    out.sort_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, d)| d).collect()
 }
 
 /// `use[*].module`: the go.mod in each used folder.
-fn link_use(doc: &mut Document, path: &Path, modules: &mut Modules) {
+fn link_use(doc: &mut Document, path: &Path, modules: &Modules) {
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     for item in list_items_mut(&mut doc.root, "use") {
         let Some(folder) = item.get("path").and_then(Node::as_str) else {
@@ -103,7 +103,7 @@ fn link_use(doc: &mut Document, path: &Path, modules: &mut Modules) {
 }
 
 /// `jobs.*.steps[*].$gomod` on each actions/setup-go step: the go.mod its job builds.
-fn link_setup_go_steps(doc: &mut Document, path: &Path, modules: &mut Modules) {
+fn link_setup_go_steps(doc: &mut Document, path: &Path, modules: &Modules) {
     let root = root_of(path);
     let workflow_dir = working_directory(&doc.root);
     let Some(Value::Map(jobs)) = map_value_mut(&mut doc.root, "jobs") else {

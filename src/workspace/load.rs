@@ -1,7 +1,8 @@
-//! Reading, decoding and parsing the discovered files (in parallel), then linking
-//! documents that refer to each other (a go.work `use` to the go.mod it names).
+//! Reading, decoding and parsing the discovered files (in parallel), linking documents
+//! that refer to each other (a go.work `use` to the go.mod it names), and following the
+//! templates and includes CI files pull in.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -65,59 +66,113 @@ pub fn load_with(
     base: &Path,
     overlay: &Overlay,
 ) -> Loaded {
-    let results: Vec<(PathBuf, Result<Document, FileProblem>)> = files
-        .par_iter()
-        .map(|f| {
-            (
-                normalize(&f.path),
-                read_and_parse(&f.path, &f.display, f.target, max_file_size, overlay),
-            )
-        })
-        .collect();
-    let mut problems = Vec::new();
-    let mut documents: Vec<(PathBuf, Document)> = Vec::new();
-    for (path, result) in results {
-        match result {
-            Ok(doc) => documents.push((path, doc)),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    follow_references(&mut documents, &mut problems, max_file_size, base, overlay);
+    let visited = load_each(files, max_file_size, base, overlay, |doc| doc);
     Loaded {
-        documents: super::link::link(documents, max_file_size, base, overlay),
-        problems,
+        documents: visited.results,
+        problems: visited.problems,
     }
 }
 
-/// At most this many files are read by following references, so a cycle or a huge
-/// template tree cannot run away.
-const MAX_FOLLOWED: usize = 1000;
+/// What [`load_each`] gives back.
+pub struct Visited<T> {
+    /// What `visit` made of each document: the files in the order given, then the
+    /// templates and includes they pulled in.
+    pub results: Vec<T>,
+    pub problems: Vec<FileProblem>,
+}
 
-/// Read the local templates and includes the documents refer to (and theirs), once each.
-fn follow_references(
-    documents: &mut Vec<(PathBuf, Document)>,
-    problems: &mut Vec<FileProblem>,
+/// Read, parse and link every file, and hand each document to `visit` as soon as it is
+/// ready, in parallel. Nothing else keeps a document: a run holds the documents being
+/// worked on, what `visit` returns and the go.mod files (which the others link to, so
+/// they are parsed first and kept to the end).
+pub fn load_each<T: Send>(
+    files: &[FileEntry],
     max_file_size: u64,
     base: &Path,
     overlay: &Overlay,
-) {
-    let mut seen: std::collections::HashSet<PathBuf> =
-        documents.iter().map(|(p, _)| p.clone()).collect();
-    let mut next = 0;
+    visit: impl Fn(Arc<Document>) -> T + Sync,
+) -> Visited<T> {
+    let read = |f: &FileEntry| {
+        let path = normalize(&f.path);
+        let parsed = read_and_parse(&f.path, &f.display, f.target, max_file_size, overlay);
+        (path, parsed)
+    };
+    let go_mods: BTreeMap<usize, (PathBuf, Result<Arc<Document>, FileProblem>)> = files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, f)| f.target == Target::GoMod)
+        .map(|(i, f)| {
+            let (path, parsed) = read(f);
+            (i, (path, parsed.map(Arc::new)))
+        })
+        .collect();
+    let parsed_go_mods = go_mods
+        .values()
+        .filter_map(|(path, parsed)| Some((path.clone(), parsed.as_ref().ok()?.clone())));
+    let modules = super::link::Modules::new(parsed_go_mods, max_file_size, base, overlay);
+    // The rest in parallel: each parsed, linked and visited. References to templates and
+    // includes are taken before linking, and followed afterwards.
+    let parse_and_visit = |path: &Path, parsed: Result<Document, FileProblem>| {
+        parsed.map(|mut doc| {
+            let references = super::follow::references(&doc, path);
+            modules.link(&mut doc, path);
+            (visit(Arc::new(doc)), references)
+        })
+    };
+    let each: Vec<_> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| match go_mods.get(&i) {
+            Some((path, parsed)) => {
+                let visited = parsed.clone().map(|doc| (visit(doc), Vec::new()));
+                (path.clone(), visited)
+            }
+            None => {
+                let (path, parsed) = read(f);
+                let visited = parse_and_visit(&path, parsed);
+                (path, visited)
+            }
+        })
+        .collect();
+
+    let mut results = Vec::new();
+    let mut problems = Vec::new();
+    let mut parsed_paths = Vec::new();
+    let mut pending: VecDeque<References> = VecDeque::new();
+    for (path, visited) in each {
+        match visited {
+            Ok((result, references)) => {
+                results.push(result);
+                parsed_paths.push(path);
+                pending.push_back(references);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if pending.iter().all(Vec::is_empty) {
+        // Most runs refer to nothing: hashing every path would be their longest serial step.
+        return Visited { results, problems };
+    }
+    // Follow the references, breadth first, once each.
+    let mut seen: HashSet<PathBuf> = parsed_paths.into_iter().collect();
     let mut followed = 0;
-    while next < documents.len() && followed < MAX_FOLLOWED {
-        let (path, doc) = &documents[next];
-        next += 1;
-        let found = super::follow::references(doc, path);
-        for (target_path, target) in found {
+    while followed < MAX_FOLLOWED {
+        let Some(references) = pending.pop_front() else {
+            break;
+        };
+        for (target_path, target) in references {
             let target_path = normalize(&target_path);
             if !seen.insert(target_path.clone()) || followed >= MAX_FOLLOWED {
                 continue;
             }
             followed += 1;
             let shown = super::discover::display_path(&target_path, base);
-            match read_and_parse(&target_path, &shown, target, max_file_size, overlay) {
-                Ok(doc) => documents.push((target_path, doc)),
+            let parsed = read_and_parse(&target_path, &shown, target, max_file_size, overlay);
+            match parse_and_visit(&target_path, parsed) {
+                Ok((result, references)) => {
+                    results.push(result);
+                    pending.push_back(references);
+                }
                 // A template that is missing is Azure's or GitLab's error to report;
                 // one that exists but cannot be read is ours.
                 Err(problem) if target_path.exists() => problems.push(problem),
@@ -125,7 +180,15 @@ fn follow_references(
             }
         }
     }
+    Visited { results, problems }
 }
+
+/// The local files a document refers to, with the kind to read them as.
+type References = Vec<(PathBuf, Target)>;
+
+/// At most this many files are read by following references, so a cycle or a huge
+/// template tree cannot run away.
+const MAX_FOLLOWED: usize = 1000;
 
 /// Read one file (or its overlay text), refusing what is too large, binary or not text.
 pub fn read_and_parse(

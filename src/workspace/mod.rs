@@ -8,5 +8,5 @@ pub mod load;
 pub mod repo;
 
 pub use discover::{discover, Discovered, FileEntry, WalkError};
-pub use load::{load, load_with, FileProblem, Loaded, Overlay, ProblemKind};
+pub use load::{load, load_each, load_with, FileProblem, Loaded, Overlay, ProblemKind, Visited};
 pub use repo::Repo;

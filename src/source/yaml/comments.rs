@@ -16,7 +16,7 @@ pub(super) fn collect(text: &str, mut scalars: Vec<Span>) -> Vec<Comment> {
     let mut comments = Vec::new();
     let mut zone = 0;
     let mut at = 0;
-    while let Some(found) = bytes[at..].iter().position(|&b| b == b'#') {
+    while let Some(found) = memchr::memchr(b'#', &bytes[at..]) {
         let hash = at + found;
         at = hash + 1;
         if hash > 0 && !matches!(bytes[hash - 1], b' ' | b'\t' | b'\n' | b'\r') {
@@ -33,14 +33,8 @@ pub(super) fn collect(text: &str, mut scalars: Vec<Span>) -> Vec<Comment> {
         {
             continue;
         }
-        let end = bytes[hash..]
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-            .map_or(bytes.len(), |i| hash + i);
-        let line_start = bytes[..hash]
-            .iter()
-            .rposition(|&b| b == b'\n' || b == b'\r')
-            .map_or(0, |i| i + 1);
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[hash..]).map_or(bytes.len(), |i| hash + i);
+        let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..hash]).map_or(0, |i| i + 1);
         comments.push(Comment {
             span: Span::new(hash, end),
             text: text[hash + 1..end].to_owned(),
