@@ -9,10 +9,9 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex::Regex;
-use toml::Spanned;
 
 use super::query::Query;
-use super::schema::{ParamValue, PredicateSpec};
+use super::schema::{ParamValue, PredicateSpec, Spanned};
 use super::template::{Scope, Template};
 use crate::document::{goversion, ScalarStyle};
 use crate::source::yaml::{scalar_type, YamlType};
