@@ -363,7 +363,14 @@ impl RuleSource {
                 .iter()
                 .flat_map(|f| &f.edit)
                 .map(|e| {
-                    edit::FixEdit::compile(e.get_ref(), &params).map_err(|m| located(e.span(), m))
+                    let edit = edit::FixEdit::compile(e.get_ref(), &params)
+                        .map_err(|m| located(e.span(), m))?;
+                    // As for predicates: a user's regexes are checked now, built-ins'
+                    // compile when first used.
+                    if !self.builtin {
+                        edit.check_regexes().map_err(|m| located(e.span(), m))?;
+                    }
+                    Ok(edit)
                 })
                 .collect::<Result<_, SourceError>>()?,
             path: self.path.clone(),
