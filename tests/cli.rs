@@ -102,6 +102,21 @@ fn an_unknown_config_key_exits_2_naming_the_key_and_its_line() {
 }
 
 #[test]
+fn a_bad_substitute_regex_in_a_pack_rule_exits_2_pointing_at_its_edit() {
+    // A clean go.mod: the edit is never made, so only loading the rule can find it.
+    let rule = format!("{GO_TOO_OLD}\n[fix]\ntitle = \"Fix it\"\napplicability = \"unsafe\"\nedit = [{{ substitute = [[\"(unclosed\", \"x\"]] }}]\n");
+    let repo = Repo::new(&[("go.mod", CLEAN), ("policy/bad.toml", &rule)]);
+    let out = repo.check(&[]);
+    out.expect_code(2);
+    let line = line_of(&rule, "(unclosed");
+    assert!(
+        out.stderr.contains("invalid regex in `substitute`"),
+        "{out}"
+    );
+    assert!(out.stderr.contains(&format!("bad.toml:{line}:")), "{out}");
+}
+
+#[test]
 fn a_bad_regex_in_a_pack_rule_exits_2_pointing_at_its_line() {
     let rule = GO_TOO_OLD.replace(
         "assert = { go_version_at_least = \"{min_go}\" }",

@@ -57,7 +57,6 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     };
     let config = cli.config(std::path::Path::new("."))?;
     let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
-    crate::facts::snapshot::warm_up();
     let repo = crate::workspace::Repo::new(&std::env::current_dir().unwrap_or_default());
     let lint = |documents: Vec<Document>| {
         let documents: Vec<_> = documents.into_iter().map(std::sync::Arc::new).collect();

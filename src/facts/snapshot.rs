@@ -55,6 +55,9 @@ pub fn is_secret_name(name: &str) -> bool {
 /// `scheme://user:password@host/...` -> `scheme://REDACTED@host/...`, anywhere in `text`
 /// (GOPROXY and GOPRIVATE-style lists hold several URLs).
 pub fn redact_urls(text: &str) -> String {
+    if !may_hold_userinfo(text) {
+        return text.to_owned();
+    }
     static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s,|]+@").expect("valid regex")
     });
@@ -63,11 +66,17 @@ pub fn redact_urls(text: &str) -> String {
         .into_owned()
 }
 
-/// Compile the regexes redaction uses, for a caller with time to spare before it
-/// redacts (doctor, while go runs).
-pub fn warm_up() {
-    redact_urls("");
-    redact_tokens("");
+/// Could `text` hold `scheme://userinfo@`? Most strings cannot, and need no regex (nor
+/// its compiling, which costs more than a doctor run's redaction otherwise).
+fn may_hold_userinfo(text: &str) -> bool {
+    text.find("://").is_some_and(|at| text[at..].contains('@'))
+}
+
+/// Could `text` hold a token [`redact_tokens`] finds? Each starts with one of these.
+fn may_hold_token(text: &str) -> bool {
+    ["gh", "github_pat_", "glpat-", "xox", "AKIA"]
+        .iter()
+        .any(|start| text.contains(start))
 }
 
 /// The facts with every secret replaced by `REDACTED`.
@@ -177,6 +186,9 @@ fn redact_env_lines(text: &str) -> String {
 /// (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab (`glpat-`), Slack
 /// (`xox?-`) and AWS access key ids (`AKIA`).
 pub fn redact_tokens(text: &str) -> String {
+    if !may_hold_token(text) {
+        return text.to_owned();
+    }
     static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abposr]-[A-Za-z0-9\-]{10,}|AKIA[0-9A-Z]{16})",
@@ -246,11 +258,14 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
         )
         .expect("valid regex")
     });
-    let mut ranges: Vec<std::ops::Range<usize>> = USERINFO
-        .captures_iter(text)
-        .filter_map(|c| c.get(1).map(|m| m.range()))
-        .chain(TOKEN.find_iter(text).map(|m| m.range()))
-        .collect();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    if may_hold_userinfo(text) {
+        let userinfo = USERINFO.captures_iter(text).filter_map(|c| c.get(1));
+        ranges.extend(userinfo.map(|m| m.range()));
+    }
+    if may_hold_token(text) {
+        ranges.extend(TOKEN.find_iter(text).map(|m| m.range()));
+    }
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\r', '\n']);

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use super::predicate::LazyRegex;
 use super::query::{Hit, Query};
 use super::schema::{EditSpec, ParamValue};
 use super::template::{Scope, Template};
@@ -21,7 +22,7 @@ pub struct FixEdit {
 #[derive(Debug)]
 enum Action {
     Replace(Template),
-    Substitute(Vec<(regex::Regex, String)>),
+    Substitute(Vec<(LazyRegex, String)>),
     Delete,
     DeleteLines,
     InsertBefore(Template),
@@ -61,14 +62,11 @@ impl FixEdit {
         } else if let Some(text) = &spec.insert_line_after {
             Action::InsertAfter(Template::parse(text, params)?)
         } else {
-            let rules = spec.substitute.iter().map(|[pattern, with]| {
-                let re = regex::RegexBuilder::new(pattern)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map_err(|e| format!("invalid regex in `substitute`: {e}"))?;
-                Ok((re, with.clone()))
-            });
-            Action::Substitute(rules.collect::<Result<_, String>>()?)
+            let rules = spec
+                .substitute
+                .iter()
+                .map(|[pattern, with]| (LazyRegex::new(pattern.clone(), 0..0), with.clone()));
+            Action::Substitute(rules.collect())
         };
         let at = spec
             .at
@@ -76,6 +74,20 @@ impl FixEdit {
             .map(|q| Query::parse(q.get_ref()).map_err(|e| format!("invalid path: {e}")))
             .transpose()?;
         Ok(FixEdit { at, action })
+    }
+
+    /// Compile the `substitute` regexes now (they are compiled on first use otherwise)
+    /// and say what is wrong with the first that fails.
+    pub fn check_regexes(&self) -> Result<(), String> {
+        let Action::Substitute(rules) = &self.action else {
+            return Ok(());
+        };
+        for (re, _) in rules {
+            if let Err(e) = re.compiled() {
+                return Err(format!("invalid regex in `substitute`: {e}"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -104,7 +116,10 @@ pub fn edits_for(
             Action::Replace(template) => (hit.node.span, template.resolve(scope)?),
             Action::Substitute(rules) => {
                 let raw = hit.raw();
-                let (re, with) = rules.iter().find(|(re, _)| re.is_match(raw))?;
+                let (re, with) = rules
+                    .iter()
+                    .filter_map(|(re, with)| Some((re.get()?, with)))
+                    .find(|(re, _)| re.is_match(raw))?;
                 (hit.node.span, re.replace(raw, with.as_str()).into_owned())
             }
             Action::Delete => (hit.node.span, String::new()),

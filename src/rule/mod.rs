@@ -119,6 +119,33 @@ impl RuleSource {
         let text: Arc<str> = Arc::from(text);
         let spec: RuleSpec =
             toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
+        RuleSource::checked(path, text, spec, builtin)
+    }
+
+    /// A built-in rule from the CBOR form build.rs embeds (no docs, no tests, no spans);
+    /// `text` is its file, for messages. An empty form means the file did not parse at
+    /// build time: it is parsed now, to report the error.
+    pub fn from_builtin_cbor(
+        path: &str,
+        text: &str,
+        cbor: &[u8],
+    ) -> Result<RuleSource, SourceError> {
+        if cbor.is_empty() {
+            return RuleSource::parse(path, text, true);
+        }
+        let text: Arc<str> = Arc::from(text);
+        let spec: RuleSpec = ciborium::from_reader(cbor)
+            .map_err(|e| SourceError::new(path, &text, None, e.to_string()))?;
+        RuleSource::checked(path, text, spec, true)
+    }
+
+    /// Check what the types alone cannot.
+    fn checked(
+        path: &str,
+        text: Arc<str>,
+        spec: RuleSpec,
+        builtin: bool,
+    ) -> Result<RuleSource, SourceError> {
         let fail = |span, message: &str| Err(SourceError::new(path, &text, Some(span), message));
         if !is_rule_id(spec.id.get_ref()) {
             return fail(
@@ -251,7 +278,7 @@ impl RuleSource {
         };
         let mut checks = Vec::new();
         for check in &spec.check {
-            let query = |s: &toml::Spanned<String>| {
+            let query = |s: &schema::Spanned<String>| {
                 Query::parse(s.get_ref())
                     .map_err(|e| located(s.span(), format!("invalid path: {e}")))
             };
@@ -336,7 +363,14 @@ impl RuleSource {
                 .iter()
                 .flat_map(|f| &f.edit)
                 .map(|e| {
-                    edit::FixEdit::compile(e.get_ref(), &params).map_err(|m| located(e.span(), m))
+                    let edit = edit::FixEdit::compile(e.get_ref(), &params)
+                        .map_err(|m| located(e.span(), m))?;
+                    // As for predicates: a user's regexes are checked now, built-ins'
+                    // compile when first used.
+                    if !self.builtin {
+                        edit.check_regexes().map_err(|m| located(e.span(), m))?;
+                    }
+                    Ok(edit)
                 })
                 .collect::<Result<_, SourceError>>()?,
             path: self.path.clone(),

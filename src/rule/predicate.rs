@@ -4,15 +4,14 @@
 //! side is not a valid Go version, and an argument whose template cannot be resolved all
 //! *hold*: a rule reports only what it can show is wrong.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use regex::Regex;
-use toml::Spanned;
 
 use super::query::Query;
-use super::schema::{ParamValue, PredicateSpec};
+use super::schema::{ParamValue, PredicateSpec, Spanned};
 use super::template::{Scope, Template};
 use crate::document::{goversion, ScalarStyle};
 use crate::source::yaml::{scalar_type, YamlType};
@@ -105,11 +104,10 @@ impl Predicate {
             Query::parse(s.get_ref()).map_err(|e| err(s.span(), format!("invalid path: {e}")))
         };
         let regex = |s: &Spanned<String>| -> Result<LazyRegex, CompileError> {
-            Ok(LazyRegex {
-                pattern: substitute_params(s.get_ref(), params),
-                span: s.span(),
-                compiled: OnceLock::new(),
-            })
+            Ok(LazyRegex::new(
+                substitute_params(s.get_ref(), params),
+                s.span(),
+            ))
         };
 
         let mut all = Vec::new();
@@ -339,36 +337,62 @@ pub struct LazyRegex {
 }
 
 impl LazyRegex {
-    fn compiled(&self) -> &Result<Regex, String> {
-        self.compiled.get_or_init(|| {
-            regex::RegexBuilder::new(&self.pattern)
-                .size_limit(1 << 20)
-                .build()
-                .map_err(|e| format!("invalid regex: {e}"))
-        })
+    pub fn new(pattern: String, span: Range<usize>) -> LazyRegex {
+        LazyRegex {
+            pattern,
+            span,
+            compiled: OnceLock::new(),
+        }
     }
 
-    fn get(&self) -> Option<&Regex> {
+    /// The regex, or why it does not compile (the regex crate's message).
+    pub fn compiled(&self) -> &Result<Regex, String> {
+        self.compiled.get_or_init(|| compile_shared(&self.pattern))
+    }
+
+    pub fn get(&self) -> Option<&Regex> {
         self.compiled().as_ref().ok()
     }
+}
+
+/// Compile `pattern` once per process: rules share patterns (PS003 and PS004 test one
+/// in eight checks), and compiling a regex costs more than most runs spend matching.
+/// User regexes are limited to 1 MB compiled.
+fn compile_shared(pattern: &str) -> Result<Regex, String> {
+    static COMPILED: LazyLock<Mutex<HashMap<String, Result<Regex, String>>>> =
+        LazyLock::new(Mutex::default);
+    let known = |pattern: &str| COMPILED.lock().ok()?.get(pattern).cloned();
+    if let Some(found) = known(pattern) {
+        return found;
+    }
+    // Compiled outside the lock: two threads may both compile a pattern, never wait.
+    let built = regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|e| e.to_string());
+    if let Ok(mut compiled) = COMPILED.lock() {
+        compiled.insert(pattern.to_owned(), built.clone());
+    }
+    built
 }
 
 impl Predicate {
     /// Compile every regex now and report the first that fails, with its span.
     pub fn check_regexes(&self) -> Result<(), CompileError> {
+        let check = |re: &LazyRegex| match re.compiled() {
+            Ok(_) => Ok(()),
+            Err(message) => Err(err(re.span.clone(), format!("invalid regex: {message}"))),
+        };
         match self {
-            Predicate::Matches(re) | Predicate::NotMatches(re) => match re.compiled() {
-                Ok(_) => Ok(()),
-                Err(message) => Err(err(re.span.clone(), message.clone())),
-            },
+            Predicate::Matches(re) | Predicate::NotMatches(re) => check(re),
             Predicate::All(items) | Predicate::Any(items) => {
                 items.iter().try_for_each(Predicate::check_regexes)
             }
             Predicate::Not(inner) | Predicate::On(_, inner) => inner.check_regexes(),
-            Predicate::Extract(re, inner) => match re.compiled() {
-                Ok(_) => inner.check_regexes(),
-                Err(message) => Err(err(re.span.clone(), message.clone())),
-            },
+            Predicate::Extract(re, inner) => {
+                check(re)?;
+                inner.check_regexes()
+            }
             _ => Ok(()),
         }
     }

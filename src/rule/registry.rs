@@ -6,6 +6,20 @@ use std::path::Path;
 use super::RuleSource;
 use crate::error::{Error, SourceError};
 
+/// A built-in rule as build.rs embeds it.
+pub struct BuiltinRule {
+    /// The path under the crate, `rules/...`.
+    pub path: &'static str,
+    /// The rule file, whole.
+    pub text: &'static str,
+    /// The rule without its docs and tests, as CBOR (empty if the file did not parse).
+    pub cbor: &'static [u8],
+    pub id: &'static str,
+    pub name: &'static str,
+    /// The target and any also_targets, comma-separated.
+    pub targets: &'static str,
+}
+
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// Parse every built-in rule file, whole. Built-ins are tested to parse, so an error
@@ -13,14 +27,14 @@ include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 pub fn builtin() -> Result<Vec<RuleSource>, SourceError> {
     BUILTIN_RULES
         .iter()
-        .map(|(path, text, ..)| RuleSource::parse(path, text, true))
+        .map(|rule| RuleSource::parse(rule.path, rule.text, true))
         .collect()
 }
 
 /// The `docs` text of the built-in rule `id` (check loads the rules without it).
 pub fn builtin_docs(id: &str) -> Option<String> {
-    let (path, text, ..) = BUILTIN_RULES.iter().find(|entry| entry.3 == id)?;
-    RuleSource::parse(path, text, true)
+    let rule = BUILTIN_RULES.iter().find(|rule| rule.id == id)?;
+    RuleSource::parse(rule.path, rule.text, true)
         .ok()
         .map(|source| source.spec.docs)
 }
@@ -29,18 +43,20 @@ pub fn builtin_docs(id: &str) -> Option<String> {
 pub type RuleKey = (&'static str, &'static str);
 
 /// The built-in rules whose target `wanted` accepts, without their docs and test cases:
-/// what checking needs, and a quarter of the text to parse. Also the (id, name) of the
+/// what checking needs, read from the CBOR form build.rs embeds. Also the (id, name) of the
 /// built-ins left out, so selectors naming them are still known.
 pub fn builtin_for_checking(
     wanted: &dyn Fn(&str) -> bool,
 ) -> Result<(Vec<RuleSource>, Vec<RuleKey>), SourceError> {
     let mut sources = Vec::new();
     let mut skipped = Vec::new();
-    for (path, _, runtime, id, name, target) in BUILTIN_RULES {
-        if wanted(target) {
-            sources.push(RuleSource::parse(path, runtime, true)?);
+    for rule in BUILTIN_RULES {
+        if wanted(rule.targets) {
+            sources.push(RuleSource::from_builtin_cbor(
+                rule.path, rule.text, rule.cbor,
+            )?);
         } else {
-            skipped.push((*id, *name));
+            skipped.push((rule.id, rule.name));
         }
     }
     Ok((sources, skipped))
@@ -99,4 +115,35 @@ pub fn check_unique(sources: &[RuleSource]) -> Result<(), SourceError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CBOR form `check` reads is the rule file minus its docs and tests: every
+    /// built-in reads the same both ways, but for the spans only TOML has.
+    #[test]
+    fn builtin_cbor_is_the_rule_without_docs_and_tests() {
+        let spans = regex::Regex::new(r"span: \d+\.\.\d+").unwrap();
+        let shape = |source: &RuleSource| {
+            spans
+                .replace_all(&format!("{:?}", source.spec), "")
+                .into_owned()
+        };
+        let (checking, skipped) = builtin_for_checking(&|_| true).unwrap();
+        assert!(skipped.is_empty());
+        assert_eq!(checking.len(), BUILTIN_RULES.len());
+        for (cbor, rule) in checking.iter().zip(BUILTIN_RULES) {
+            let (path, mut whole) = (
+                rule.path,
+                RuleSource::parse(rule.path, rule.text, true).unwrap(),
+            );
+            assert!(!whole.spec.docs.is_empty(), "{path}");
+            whole.spec.docs.clear();
+            whole.spec.test.clear();
+            assert_eq!(shape(cbor), shape(&whole), "{path}");
+            assert!(cbor.spec.id.span().is_empty(), "{path}");
+        }
+    }
 }

@@ -7,10 +7,50 @@
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
-use toml::Spanned;
+use serde::{Deserialize, Deserializer};
 
 use crate::document::Target;
+
+/// A value and the byte range it was written at in its rule file, for errors.
+///
+/// A rule file read as TOML gives the range (toml's spanned form). The built-in rules
+/// are also embedded as CBOR (see build.rs), which has no ranges and is not a
+/// human-readable format: read that way, a value gets an empty range. Built-ins are
+/// tested, so no error needs to point into them.
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    span: std::ops::Range<usize>,
+    value: T,
+}
+
+impl<T> Spanned<T> {
+    pub fn span(&self) -> std::ops::Range<usize> {
+        self.span.clone()
+    }
+    pub fn get_ref(&self) -> &T {
+        &self.value
+    }
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let spanned = toml::Spanned::<T>::deserialize(deserializer)?;
+            Ok(Spanned {
+                span: spanned.span(),
+                value: spanned.into_inner(),
+            })
+        } else {
+            Ok(Spanned {
+                span: 0..0,
+                value: T::deserialize(deserializer)?,
+            })
+        }
+    }
+}
 
 /// How serious a finding is; `fail_on` decides which ones fail the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
