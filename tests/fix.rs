@@ -363,3 +363,32 @@ fn the_human_report_says_which_findings_a_fix_would_repair() {
         "{out}"
     );
 }
+
+#[test]
+fn a_template_followed_from_a_given_file_is_reported_not_fixed() {
+    let steps = "steps:\n- script: go test ./...\n  env:\n    GONOSUMCHECK: example.com\n";
+    let repo = Repo::new(&[
+        ("go.mod", "module example.com/m\n\ngo 1.22.0\n"),
+        ("azure-pipelines.yml", "steps:\n- template: eng/steps.yml\n"),
+        ("eng/steps.yml", steps),
+    ]);
+    // Only the pipeline is given (as a pre-commit hook would): its template is checked,
+    // and left alone.
+    let out = repo.run(&[
+        "check",
+        "azure-pipelines.yml",
+        "--fix",
+        "--unsafe-fixes",
+        "--format",
+        "short",
+    ]);
+    assert_eq!(out.short_ids(), ["ENV006"], "{out}");
+    assert_eq!(read(&repo, "eng/steps.yml"), steps.as_bytes());
+    // The folder holding both is given: the template is fixed.
+    repo.run(&["check", ".", "--fix", "--unsafe-fixes"])
+        .expect_code(0);
+    assert_eq!(
+        read(&repo, "eng/steps.yml"),
+        steps.replace("GONOSUMCHECK", "GONOSUMDB").as_bytes()
+    );
+}

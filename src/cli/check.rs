@@ -91,6 +91,16 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
         Vec::new()
     };
     let repo = workspace::Repo::new(&base);
+    // Fixes edit only files under the paths given: not a template or include followed
+    // from there to elsewhere (a pre-commit hook names only the files being committed).
+    let given: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| workspace::load::normalize(&base.join(p)))
+        .collect();
+    let fixable = |display: &str| {
+        let path = workspace::load::normalize(&base.join(display));
+        given.iter().any(|root| path.starts_with(root))
+    };
     let check = |overlay: &workspace::Overlay| {
         // Each document is linted as soon as it is parsed, and its tree dropped then.
         let visited = workspace::load_each(
@@ -115,7 +125,7 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
             .chain(machine.map(|l| (l, false)))
         {
             diagnostics.extend(linted.diagnostics);
-            if let (true, Some(text)) = (is_file, &linted.text) {
+            if let (true, Some(text)) = (is_file && fixable(&linted.path), &linted.text) {
                 files.push(fix::CheckedFile {
                     source: text.clone(),
                     syntax_errors: linted.syntax_errors,

@@ -10,7 +10,7 @@
 mod apply;
 pub mod write;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,9 +39,9 @@ impl Wanted {
     }
 }
 
-/// What one round of checking found, and the files fixes may edit: those found under
-/// the checked paths (not the machine's, nor files read only to follow a link) that have
-/// findings or syntax errors; the others need no fix.
+/// What one round of checking found, and the files fixes may edit: those under the
+/// checked paths (not the machine's, nor templates or includes followed to elsewhere)
+/// that have findings or syntax errors; the others need no fix.
 pub struct Round {
     pub diagnostics: Vec<Diagnostic>,
     pub files: Vec<CheckedFile>,
@@ -114,36 +114,42 @@ pub fn run_on(
     // Fixes undone because they broke a file's syntax: (path, rule id).
     let mut refused: HashSet<(String, String)> = HashSet::new();
     let mut skipped: Vec<String> = Vec::new();
-    let mut broke_syntax: Vec<(String, String)> = Vec::new();
-    // The texts before the last round's fixes, and which rules those fixes came from.
-    let mut last_round: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-    for _ in 0..=MAX_ROUNDS {
+    let mut broke_syntax: BTreeSet<(String, String)> = BTreeSet::new();
+    // Per file changed in the last round: its text before, and its entries in `applied`.
+    let mut last_round: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    let mut rounds = 0;
+    loop {
         let round = check(&overlay);
         let documents: BTreeMap<&str, &CheckedFile> = round
             .files
             .iter()
             .map(|f| (f.source.path.as_str(), f))
             .collect();
-        // Undo what broke a file's syntax, and never try those fixes there again. (Rules
-        // do not run on a file with a syntax error, so a fixed file had none.)
-        let mut undone = false;
-        for (display, (before, ids)) in std::mem::take(&mut last_round) {
-            let broke = documents
+        // Undo what broke a file's syntax, and never try those fixes there again (rules
+        // do not run on a file with a syntax error, so a fixed file had none). Each undo
+        // refuses a fix for good, so this cannot go on forever.
+        let mut undone: HashSet<usize> = HashSet::new();
+        for (display, (before, entries)) in std::mem::take(&mut last_round) {
+            if documents
                 .get(display.as_str())
-                .is_some_and(|f| f.syntax_errors);
-            if broke {
+                .is_some_and(|f| f.syntax_errors)
+            {
                 let file = files.get_mut(&display).expect("a changed file is recorded");
                 overlay.insert(&file.path, before.clone(), file.encoding);
                 file.fixed = before;
-                for id in ids {
-                    applied.retain(|a| !(a.path == display && a.id == id));
-                    refused.insert((display.clone(), id.clone()));
-                    broke_syntax.push((display.clone(), id));
+                for &i in &entries {
+                    refused.insert((display.clone(), applied[i].id.clone()));
+                    broke_syntax.insert((display.clone(), applied[i].id.clone()));
                 }
-                undone = true;
+                undone.extend(entries);
             }
         }
-        if undone {
+        if !undone.is_empty() {
+            applied = std::mem::take(&mut applied)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, a)| (!undone.contains(&i)).then_some(a))
+                .collect();
             continue;
         }
         let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
@@ -159,8 +165,11 @@ pub fn run_on(
                 by_file.entry(&d.path).or_default().push(d);
             }
         }
+        // Done, or out of rounds with fixes left: report what is left on the texts as
+        // they now are.
+        let out_of_rounds = rounds == MAX_ROUNDS && !by_file.is_empty();
         let mut changed = false;
-        for (display, diagnostics) in by_file {
+        for (display, diagnostics) in by_file.into_iter().filter(|_| !out_of_rounds) {
             let doc = &documents[display].source;
             let fixes: Vec<&crate::diag::Fix> = diagnostics
                 .iter()
@@ -181,10 +190,10 @@ pub fn run_on(
                 };
             }
             let file = files.get_mut(display).expect("recorded above");
-            let mut ids = Vec::new();
+            let mut entries = Vec::new();
             for (d, took) in diagnostics.iter().zip(taken) {
                 if took {
-                    ids.push(d.id.clone());
+                    entries.push(applied.len());
                     applied.push(Applied {
                         path: d.path.clone(),
                         id: d.id.clone(),
@@ -192,7 +201,7 @@ pub fn run_on(
                     });
                 }
             }
-            last_round.insert(display.to_owned(), (doc.text.clone(), ids));
+            last_round.insert(display.to_owned(), (doc.text.clone(), entries));
             overlay.insert(&file.path, text.clone(), file.encoding);
             file.fixed = text;
             changed = true;
@@ -202,21 +211,12 @@ pub fn run_on(
                 diagnostics: round.diagnostics,
                 files: changed_files(files),
                 applied,
-                converged: true,
+                converged: !out_of_rounds,
                 skipped,
-                broke_syntax,
+                broke_syntax: broke_syntax.into_iter().collect(),
             };
         }
-    }
-    // The rounds ran out: report what is left on the texts as they now are.
-    let round = check(&overlay);
-    Outcome {
-        diagnostics: round.diagnostics,
-        files: changed_files(files),
-        applied,
-        converged: false,
-        skipped,
-        broke_syntax,
+        rounds += 1;
     }
 }
 
