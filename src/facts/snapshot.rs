@@ -209,7 +209,8 @@ pub fn script_secret_values(line: &str) -> Vec<std::ops::Range<usize>> {
     if !is_secret_name(line) {
         return Vec::new();
     }
-    const VALUE: &str = r#"("[^"]*"?|'[^']*'?|[^\s;&|#=][^\s;&|#]*)"#;
+    // A `#` starts a comment only at the start of a word: `p4ss#w0rd` is one value.
+    const VALUE: &str = r#"("[^"]*"?|'[^']*'?|[^\s;&|#=][^\s;&|]*)"#;
     static FORMS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         [
             format!(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*{VALUE}"),
@@ -254,7 +255,8 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
     // `NAME: value` in YAML (a workflow's env block, GitLab variables).
     static YAML: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r#"^[ \t-]*["']?([A-Za-z_][A-Za-z0-9_]*)["']?[ \t]*:[ \t]+(\S.*?)[ \t]*(?:#.*)?$"#,
+            // A comment needs a blank before its `#`; a quoted value is taken whole.
+            r#"^[ \t-]*["']?([A-Za-z_][A-Za-z0-9_]*)["']?[ \t]*:[ \t]+("[^"]*"|'[^']*'|\S.*?)(?:[ \t]+#.*)?[ \t]*$"#,
         )
         .expect("valid regex")
     });
@@ -267,8 +269,19 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
         ranges.extend(TOKEN.find_iter(text).map(|m| m.range()));
     }
     let mut start = 0;
+    // Inside a secret's block scalar (`TOKEN: |`): the indentation of its key's line.
+    let mut block_of: Option<usize> = None;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\r', '\n']);
+        let indent = body.len() - body.trim_start().len();
+        if let Some(key_indent) = block_of {
+            if body.trim().is_empty() || indent > key_indent {
+                ranges.push(start + indent..start + body.len());
+                start += line.len();
+                continue;
+            }
+            block_of = None;
+        }
         ranges.extend(
             script_secret_values(body)
                 .into_iter()
@@ -280,6 +293,9 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
             if let Some(c) = YAML.captures(body).filter(holds) {
                 let value = c.get(2).expect("group 2").range();
                 ranges.push(start + value.start..start + value.end);
+                if c[2].starts_with(['|', '>']) {
+                    block_of = Some(indent);
+                }
             }
         }
         start += line.len();
@@ -404,6 +420,25 @@ mod tests {
             mask_secrets("GOFLAGS=-mod=mod\n"),
             std::borrow::Cow::Borrowed(_)
         ));
+        // A `#` inside a word is not a comment; a block scalar's lines are the value.
+        let text = "export X_TOKEN=ab#cdefghijkl\nenv:\n  DB_PASSWORD: p4ss#w0rd!\n  \
+                    API_TOKEN: \"abc # defsecret\"\n  CERT_SECRET: |\n    line-one-secret\n\n    \
+                    line-two-secret\n  GOFLAGS: -mod=mod # ok\n";
+        let masked = mask_secrets(text);
+        for secret in [
+            "cdefghijkl",
+            "w0rd!",
+            "defsecret",
+            "line-one-secret",
+            "line-two-secret",
+        ] {
+            assert!(!masked.contains(secret), "{secret} in\n{masked}");
+        }
+        assert!(masked.contains("GOFLAGS: -mod=mod # ok"), "{masked}");
+        assert_eq!(
+            script_secret_values("export X_TOKEN=ab#cdefghijkl # note"),
+            vec![15..28]
+        );
         // Already redacted (a profile from the facts): left saying so.
         let redacted = "export GITHUB_TOKEN=REDACTED\n  \"GOAUTH\": \"REDACTED\",\n";
         assert_eq!(mask_secrets(redacted), redacted);

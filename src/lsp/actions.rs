@@ -56,7 +56,9 @@ pub fn actions(
             }
         }
     }
-    if wanted(&lsp::CodeActionKind::SOURCE_FIX_ALL) {
+    // Fix-all checks the file again for each round of fixes: only when asked for by name
+    // (a client asks for every kind on each cursor move).
+    if request.only.is_some() && wanted(&lsp::CodeActionKind::SOURCE_FIX_ALL) {
         out.extend(fix_all(doc, request.uri, docs, settings, root, encoding));
     }
     out.into_iter()

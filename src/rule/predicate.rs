@@ -371,6 +371,11 @@ fn compile_shared(pattern: &str) -> Result<Regex, String> {
         .build()
         .map_err(|e| e.to_string());
     if let Ok(mut compiled) = COMPILED.lock() {
+        // A language server reloads rule packs and config as they are edited: keep the
+        // cache from growing with every pattern typed.
+        if compiled.len() >= 1024 {
+            compiled.clear();
+        }
         compiled.insert(pattern.to_owned(), built.clone());
     }
     built
