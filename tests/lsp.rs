@@ -409,6 +409,25 @@ fn closing_clears_the_diagnostics_and_unrelated_files_are_left_alone() {
     assert_eq!(client.stop(), 0);
 }
 
+#[test]
+fn closing_clears_the_diagnostics_under_the_uri_the_client_used() {
+    // The same file, spelled otherwise (as VS Code writes `c%3A` for `C:`).
+    let repo = repo();
+    let mut client = Client::start(repo.path(), json!({}));
+    let spelled = url(&repo.path().join("go.mod")).replace("go.mod", "go%2Emod");
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": spelled, "languageId": "gomod", "version": 1, "text": GO_MOD } }),
+    );
+    assert_eq!(codes(&client.diagnostics(&spelled)), ["MOD006"]);
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": spelled } }),
+    );
+    assert_eq!(client.diagnostics(&spelled)["diagnostics"], json!([]));
+    assert_eq!(client.stop(), 0);
+}
+
 fn code_actions(client: &mut Client, uri: &str, line: u32, only: Option<&[&str]>) -> Vec<Value> {
     let mut context = json!({ "diagnostics": [] });
     if let Some(only) = only {

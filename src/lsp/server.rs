@@ -409,9 +409,18 @@ impl Server<'_> {
         let overlay = self.docs.overlay();
         for uri in dirty {
             let Some(doc) = self.docs.open.get_mut(&uri) else {
-                // Closed: clear what it showed (but for a config error, which stays).
-                if let Some(path) = path_of(&uri) {
-                    self.publish_file(&path);
+                // Closed: clear what it showed (but for a config error, which stays),
+                // under the URI the client used (another spelling of the path, such as
+                // `file:///c%3A/…` for `C:\…`, would not clear it).
+                let path = path_of(&uri);
+                let out: Vec<lsp::Diagnostic> = self
+                    .problem
+                    .iter()
+                    .filter(|p| path.as_deref() == Some(p.path.as_path()))
+                    .map(|p| diagnostics::config_problem(p, self.encoding))
+                    .collect();
+                if !out.is_empty() || self.published.contains(&uri) {
+                    self.publish(&uri, out, None);
                 }
                 continue;
             };
