@@ -159,24 +159,26 @@ pub struct Config {
 impl Config {
     /// Find the config file by walking up from `start`, and read it.
     pub fn discover(start: &Path) -> Result<Config, Error> {
-        let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-        let mut dir = if start.is_dir() {
-            Some(start.as_path())
-        } else {
-            start.parent()
-        };
-        while let Some(d) = dir {
-            for name in FILE_NAMES {
-                let candidate = d.join(name);
-                if candidate.is_file() {
-                    return Config::load(&candidate);
-                }
-            }
-            dir = d.parent();
+        match Config::find(start) {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::defaults(
+                std::env::current_dir().unwrap_or_default(),
+            )),
         }
-        Ok(Config::defaults(
-            std::env::current_dir().unwrap_or_default(),
-        ))
+    }
+
+    /// The config file that applies at `start` (a file or folder): the nearest
+    /// gopolicy.toml or .gopolicy.toml at or above it.
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        let dir = if start.is_dir() {
+            start.as_path()
+        } else {
+            start.parent()?
+        };
+        dir.ancestors()
+            .flat_map(|d| FILE_NAMES.iter().map(move |name| d.join(name)))
+            .find(|candidate| candidate.is_file())
     }
 
     pub fn defaults(root: PathBuf) -> Config {

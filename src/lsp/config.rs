@@ -38,9 +38,7 @@ impl Settings {
 /// The config file that applies to `root`: the nearest gopolicy.toml or .gopolicy.toml
 /// at or above it.
 pub fn find(root: &Path) -> Option<PathBuf> {
-    root.ancestors()
-        .flat_map(|dir| FILE_NAMES.iter().map(move |name| dir.join(name)))
-        .find(|candidate| candidate.is_file())
+    Config::find(root)
 }
 
 pub fn is_config_file(path: &Path) -> bool {
@@ -65,17 +63,20 @@ pub fn load(
     };
     let text = match open_text(&path) {
         Some(text) => text,
-        None => std::fs::read_to_string(&path).map_err(|e| {
-            Box::new(Problem {
-                path: path.clone(),
-                text: String::new(),
-                span: Span::default(),
-                message: format!(
-                    "cannot read config file: {}",
-                    crate::workspace::discover::io_message(&e)
-                ),
-            })
-        })?,
+        // Read as `check` reads it: a regular file, within the size cap, UTF-8.
+        None => {
+            crate::workspace::load::read_regular(&path, crate::diag::config::DEFAULT_MAX_FILE_SIZE)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "invalid UTF-8".to_owned()))
+                .map_err(|why| {
+                    Box::new(Problem {
+                        path: path.clone(),
+                        text: String::new(),
+                        span: Span::default(),
+                        message: format!("cannot read config file: {why}"),
+                    })
+                })?
+        }
     };
     let located = |error: Error| Box::new(problem(&path, &text, error));
     let config = Config::parse(&path, &text).map_err(located)?;
