@@ -8,11 +8,12 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::fingerprint::{fnv1a, normalize};
 use super::Diagnostic;
 use crate::report::Source;
+use crate::workspace::load::normalize as absolute;
 
 /// The format version written and the only one read.
 pub const VERSION: u64 = 1;
@@ -70,7 +71,7 @@ impl Paths {
     /// For a baseline at `file`, in a run started in `cwd`. Both are made absolute and
     /// canonical where they exist, so symlinked folders (`/tmp` on macOS) still match.
     pub fn new(file: &Path, cwd: &Path) -> Paths {
-        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| lexical(p));
+        let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| absolute(p));
         let cwd = canonical(cwd);
         let parent = file.parent().filter(|p| !p.as_os_str().is_empty());
         let dir = canonical(&cwd.join(parent.unwrap_or(Path::new("."))));
@@ -84,27 +85,12 @@ impl Paths {
         if view {
             return display.to_owned();
         }
-        let full = lexical(&self.cwd.join(display));
+        let full = absolute(&self.cwd.join(display));
         match full.strip_prefix(&self.dir) {
             Ok(inside) => inside.to_string_lossy().replace('\\', "/"),
             Err(_) => display.replace('\\', "/"),
         }
     }
-}
-
-/// `a/./b/../c` -> `a/c`, without touching the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The entry of each diagnostic, in the order given (the sorted order, so occurrences
