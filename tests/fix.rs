@@ -313,7 +313,7 @@ fn a_failed_write_leaves_the_original_intact() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name())
-        .filter(|n| n.to_string_lossy().starts_with(".gopolicy-fix-"))
+        .filter(|n| n.to_string_lossy().starts_with(".gopolicy-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }

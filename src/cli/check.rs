@@ -354,34 +354,10 @@ fn append_step_summary(report: &Report) -> Result<(), Error> {
         .map_err(io)
 }
 
-/// Write `text` to `path` through a temporary file in the same folder, renamed over it:
-/// a reader never sees half a report, and a failed run leaves the old one.
+/// Write `text` to `path` whole or not at all: a reader never sees half a report, and
+/// a failed run leaves the old one.
 pub(super) fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), Error> {
-    use std::io::Write;
-    let io = |source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    // A temporary file is private (0600); keep the old file's mode, or make a new one
-    // readable as files usually are.
-    let permissions = match std::fs::metadata(path) {
-        Ok(old) => Some(old.permissions()),
-        #[cfg(unix)]
-        Err(_) => Some(std::os::unix::fs::PermissionsExt::from_mode(0o644)),
-        #[cfg(not(unix))]
-        Err(_) => None,
-    };
-    if let Some(permissions) = permissions {
-        file.as_file().set_permissions(permissions).map_err(io)?;
-    }
-    file.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    fix::write::write_file(path, text.as_bytes()).map_err(|e| Error::Usage(e.to_string()))
 }
 
 fn parse_target(name: &str) -> Result<Target, String> {

@@ -1,7 +1,8 @@
-//! Writing a fixed file without ever leaving it half written: a temporary file in the
-//! same folder, flushed to disk, then renamed over the original. The original's
-//! permissions are kept, a symbolic link is written through to its target, and a file
-//! that changed on disk since it was read is left alone.
+//! Writing a file without ever leaving it half written: a temporary file in the same
+//! folder, flushed to disk, then renamed over the original. The original's permissions
+//! are kept, a symbolic link is written through to its target, and a fixed file that
+//! changed on disk since it was read is left alone. Reports and baselines are written
+//! the same way.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,30 +18,62 @@ pub enum WriteError {
 
 /// Replace the content of `path` with `new`, provided it still holds `expected`.
 pub fn replace_file(path: &Path, expected: &[u8], new: &[u8]) -> Result<(), WriteError> {
+    write(path, new, Some(expected))
+}
+
+/// Write `bytes` to `path` whole or not at all (a report, a baseline): a new file gets
+/// the usual permissions (0644 on Unix), an existing one keeps its own.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    write(path, bytes, None)
+}
+
+fn write(path: &Path, bytes: &[u8], expected: Option<&[u8]>) -> Result<(), WriteError> {
     let shown = path.display().to_string();
     let io = |e: std::io::Error| WriteError::Io {
         path: shown.clone(),
         message: crate::workspace::discover::io_message(&e),
     };
-    // Write through a link to the file it names, so the link stays a link.
-    let target: PathBuf = std::fs::canonicalize(path).map_err(io)?;
-    let current = std::fs::read(&target).map_err(io)?;
-    if current != expected {
-        return Err(WriteError::Changed { path: shown });
-    }
-    let permissions = std::fs::metadata(&target).map_err(io)?.permissions();
+    // Write through a link to the file it names, so the link stays a link; a file not
+    // there yet goes in its folder.
+    let target: PathBuf = match (std::fs::canonicalize(path), expected) {
+        (Ok(target), _) => target,
+        (Err(_), None) => {
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let folder = std::fs::canonicalize(folder.unwrap_or(Path::new("."))).map_err(io)?;
+            folder.join(path.file_name().unwrap_or(path.as_os_str()))
+        }
+        (Err(e), Some(_)) => return Err(io(e)),
+    };
+    let unchanged = || -> Result<(), WriteError> {
+        match expected {
+            Some(expected) if std::fs::read(&target).map_err(io)? != expected => {
+                Err(WriteError::Changed {
+                    path: shown.clone(),
+                })
+            }
+            _ => Ok(()),
+        }
+    };
+    unchanged()?;
+    let permissions = match std::fs::metadata(&target) {
+        Ok(old) => Some(old.permissions()),
+        #[cfg(unix)]
+        Err(_) => Some(std::os::unix::fs::PermissionsExt::from_mode(0o644)),
+        #[cfg(not(unix))]
+        Err(_) => None,
+    };
     let folder = target.parent().unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new()
-        .prefix(".gopolicy-fix-")
+        .prefix(".gopolicy-")
         .tempfile_in(folder)
         .map_err(io)?;
-    temp.write_all(new).map_err(io)?;
+    temp.write_all(bytes).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
-    temp.as_file().set_permissions(permissions).map_err(io)?;
-    // The last look before the rename: a write that raced with ours wins.
-    if std::fs::read(&target).map_err(io)? != expected {
-        return Err(WriteError::Changed { path: shown });
+    if let Some(permissions) = permissions {
+        temp.as_file().set_permissions(permissions).map_err(io)?;
     }
+    // The last look before the rename: a write that raced with ours wins.
+    unchanged()?;
     temp.persist(&target).map_err(|e| io(e.error))?;
     // The rename is durable once the folder is flushed (where the OS allows it).
     if let Ok(dir) = std::fs::File::open(folder) {
@@ -95,6 +128,26 @@ mod tests {
         std::os::unix::fs::symlink(&real, &link).unwrap();
         replace_file(&link, b"a", b"b").unwrap();
         assert_eq!(std::fs::read(&real).unwrap(), b"b");
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_is_created_readable_and_a_linked_one_written_through() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("report.sarif");
+        write_file(&report, b"{}").unwrap();
+        assert_eq!(std::fs::read(&report).unwrap(), b"{}");
+        let mode = std::fs::metadata(&report).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644);
+        let link = dir.path().join("latest.sarif");
+        std::os::unix::fs::symlink(&report, &link).unwrap();
+        write_file(&link, b"[]").unwrap();
+        assert_eq!(std::fs::read(&report).unwrap(), b"[]");
         assert!(std::fs::symlink_metadata(&link)
             .unwrap()
             .file_type()
