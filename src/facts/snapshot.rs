@@ -58,13 +58,23 @@ pub fn redact_urls(text: &str) -> String {
     if !may_hold_userinfo(text) {
         return text.to_owned();
     }
-    static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#@\s,|]+@").expect("valid regex")
-    });
     USERINFO
         .replace_all(text, format!("${{1}}{REDACTED}@"))
         .into_owned()
 }
+
+/// A URL's `scheme://` (group 1) and userinfo (group 2), up to its `@`.
+static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#@\s,|]+)@").expect("valid regex")
+});
+
+/// A token of one of the shapes [`may_hold_token`] lists.
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abposr]-[A-Za-z0-9\-]{10,}|AKIA[0-9A-Z]{16})",
+    )
+    .expect("valid regex")
+});
 
 /// Could `text` hold `scheme://userinfo@`? Most strings cannot, and need no regex (nor
 /// its compiling, which costs more than a doctor run's redaction otherwise).
@@ -189,12 +199,6 @@ pub fn redact_tokens(text: &str) -> String {
     if !may_hold_token(text) {
         return text.to_owned();
     }
-    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abposr]-[A-Za-z0-9\-]{10,}|AKIA[0-9A-Z]{16})",
-        )
-        .expect("valid regex")
-    });
     TOKEN.replace_all(text, REDACTED).into_owned()
 }
 
@@ -245,13 +249,6 @@ pub fn script_secret_values(line: &str) -> Vec<std::ops::Range<usize>> {
 /// byte for byte, so offsets into the text still point at the same places: for showing
 /// source lines.
 pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
-    static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"[A-Za-z][A-Za-z0-9+.\-]*://([^/?#@\s,|]+)@").expect("valid regex")
-    });
-    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abposr]-[A-Za-z0-9\-]{10,}|AKIA[0-9A-Z]{16})")
-            .expect("valid regex")
-    });
     // `NAME: value` in YAML (a workflow's env block, GitLab variables).
     static YAML: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
@@ -262,7 +259,7 @@ pub fn mask_secrets(text: &str) -> std::borrow::Cow<'_, str> {
     });
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     if may_hold_userinfo(text) {
-        let userinfo = USERINFO.captures_iter(text).filter_map(|c| c.get(1));
+        let userinfo = USERINFO.captures_iter(text).filter_map(|c| c.get(2));
         ranges.extend(userinfo.map(|m| m.range()));
     }
     if may_hold_token(text) {
