@@ -73,6 +73,25 @@ pub fn load_with(
     }
 }
 
+/// `f` on each item with its index, in order: on the worker threads when there are
+/// several, on this thread for one (a pre-commit hook or an editor checks one file, and
+/// starting the workers would cost more than checking it).
+fn map_each<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
+    if items.len() < 2 {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| f(i, item))
+            .collect()
+    } else {
+        items
+            .par_iter()
+            .enumerate()
+            .map(|(i, item)| f(i, item))
+            .collect()
+    }
+}
+
 /// What [`load_each`] gives back.
 pub struct Visited<T> {
     /// What `visit` made of each document: the files in the order given, then the
@@ -97,14 +116,15 @@ pub fn load_each<T: Send>(
         let parsed = read_and_parse(&f.path, &f.display, f.target, max_file_size, overlay);
         (path, parsed)
     };
-    let go_mods: BTreeMap<usize, (PathBuf, Result<Arc<Document>, FileProblem>)> = files
-        .par_iter()
-        .enumerate()
-        .filter(|(_, f)| f.target == Target::GoMod)
-        .map(|(i, f)| {
-            let (path, parsed) = read(f);
-            (i, (path, parsed.map(Arc::new)))
+    let go_mods: BTreeMap<usize, (PathBuf, Result<Arc<Document>, FileProblem>)> =
+        map_each(files, |i, f| {
+            (f.target == Target::GoMod).then(|| {
+                let (path, parsed) = read(f);
+                (i, (path, parsed.map(Arc::new)))
+            })
         })
+        .into_iter()
+        .flatten()
         .collect();
     let parsed_go_mods = go_mods
         .values()
@@ -119,21 +139,17 @@ pub fn load_each<T: Send>(
             (visit(Arc::new(doc)), references)
         })
     };
-    let each: Vec<_> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| match go_mods.get(&i) {
-            Some((path, parsed)) => {
-                let visited = parsed.clone().map(|doc| (visit(doc), Vec::new()));
-                (path.clone(), visited)
-            }
-            None => {
-                let (path, parsed) = read(f);
-                let visited = parse_and_visit(&path, parsed);
-                (path, visited)
-            }
-        })
-        .collect();
+    let each: Vec<_> = map_each(files, |i, f| match go_mods.get(&i) {
+        Some((path, parsed)) => {
+            let visited = parsed.clone().map(|doc| (visit(doc), Vec::new()));
+            (path.clone(), visited)
+        }
+        None => {
+            let (path, parsed) = read(f);
+            let visited = parse_and_visit(&path, parsed);
+            (path, visited)
+        }
+    });
 
     let mut results = Vec::new();
     let mut problems = Vec::new();
