@@ -5,6 +5,8 @@
 //! as CBOR without its `docs` and `[[test]]` tables, which are three quarters of its
 //! bytes and which `check` never reads. Reading the rules was a third of a pre-commit
 //! run's instructions as TOML; CBOR needs no lexer and is several times cheaper.
+//!
+//! The rules' regexes are compiled here too, to DFAs (see `precompile_regexes`).
 
 use std::path::Path;
 
@@ -19,6 +21,7 @@ fn main() {
         "/// Every built-in rule (see `BuiltinRule`).\npub static BUILTIN_RULES: &[BuiltinRule] = &[\n",
     );
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    let mut patterns = Patterns::new();
     for (n, file) in files.iter().enumerate() {
         let rel = file.strip_prefix(&root).expect("under rules/");
         let rel = rel.to_string_lossy().replace('\\', "/");
@@ -41,6 +44,9 @@ fn main() {
         let (id, name) = (field("id"), field("name"));
         // A file that does not parse is left to fail at start-up, with its real span:
         // the CBOR form is then empty, and the registry reads the text instead.
+        if let Some(table) = &table {
+            collect_patterns(table, &mut patterns);
+        }
         let cbor = table.map(runtime_cbor).unwrap_or_default();
         let cbor_name = format!("rule{n}.cbor");
         std::fs::write(out_dir.join(&cbor_name), cbor).expect("write a rule's CBOR");
@@ -56,6 +62,146 @@ fn main() {
     }
     out.push_str("];\n");
     std::fs::write(out_dir.join("builtin_rules.rs"), out).expect("write builtin_rules.rs");
+    precompile_regexes(&patterns, &out_dir);
+}
+
+/// Regexes by pattern, and whether their matches must be found (not only detected).
+type Patterns = std::collections::BTreeMap<String, bool>;
+
+/// The regexes a rule's predicates test (`matches`, `not_matches`, `extract`), with the
+/// default params substituted as `substitute_params` in src/rule/predicate.rs does: the
+/// very strings the rule hands the regex crate when no config overrides its params.
+/// And its fix's `substitute` patterns, which take no params, and whose matches a fix
+/// replaces.
+fn collect_patterns(rule: &toml::Table, out: &mut Patterns) {
+    let params: Vec<(String, String)> = rule
+        .get("params")
+        .and_then(toml::Value::as_table)
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| (name.clone(), param_text(value)))
+        .collect();
+    fn walk(value: &toml::Value, params: &[(String, String)], out: &mut Patterns) {
+        match value {
+            toml::Value::Table(table) => {
+                for (key, value) in table {
+                    match (key.as_str(), value) {
+                        ("docs" | "test" | "params", _) => {}
+                        ("matches" | "not_matches" | "extract", toml::Value::String(p)) => {
+                            out.entry(substitute_params(p, params)).or_insert(false);
+                        }
+                        ("substitute", toml::Value::Array(pairs)) => {
+                            for pair in pairs.iter().filter_map(toml::Value::as_array) {
+                                if let Some(p) = pair.first().and_then(toml::Value::as_str) {
+                                    out.insert(p.to_owned(), true);
+                                }
+                            }
+                        }
+                        _ => walk(value, params, out),
+                    }
+                }
+            }
+            toml::Value::Array(items) => items.iter().for_each(|v| walk(v, params, out)),
+            _ => {}
+        }
+    }
+    walk(&toml::Value::Table(rule.clone()), &params, out);
+}
+
+/// `ParamValue::to_template_text`.
+fn param_text(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Array(items) => {
+            let items: Vec<&str> = items.iter().filter_map(toml::Value::as_str).collect();
+            items.join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `substitute_params` in src/rule/predicate.rs (a test checks that the two agree on
+/// every built-in rule).
+fn substitute_params(pattern: &str, params: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name = after.find('}').map(|close| &after[..close]);
+        match name.and_then(|n| params.iter().find(|(p, _)| p == n)) {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Compiling the built-in rules' regexes was nearly half a pre-commit run's instructions.
+/// Each is compiled here instead, with the regex crate's own parser (the same
+/// regex-automata and regex-syntax), to a forward sparse DFA: enough for `is_match`,
+/// which is what `matches` and `not_matches` ask, and loaded at run time without copying.
+/// A fix's `substitute` pattern also gets the reverse DFA that finds where a match starts.
+/// A Unicode `\b` is built as an ASCII one that stops the search at a non-ASCII byte,
+/// where the run falls back to the regex crate. A pattern that does not build, or whose
+/// DFA would be large, gets no DFA (stored empty) and is compiled at run time as before.
+fn precompile_regexes(patterns: &Patterns, out_dir: &Path) {
+    use regex_automata::dfa::{dense, regex::Builder, sparse};
+    use regex_automata::nfa::thompson;
+    const LIMIT: usize = 1 << 20;
+    let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
+    let bytes = |dfa: &sparse::DFA<Vec<u8>>| match big_endian {
+        true => dfa.to_bytes_big_endian(),
+        false => dfa.to_bytes_little_endian(),
+    };
+    let mut out = String::from(
+        "/// Built-in regexes (sorted) with their forward and reverse sparse DFAs; empty: none.\n\
+         pub static PRECOMPILED: &[(&str, &[u8], &[u8])] = &[\n",
+    );
+    let dense_config = || {
+        dense::Config::new()
+            .unicode_word_boundary(true)
+            .minimize(true)
+            .dfa_size_limit(Some(LIMIT))
+            .determinize_size_limit(Some(LIMIT))
+    };
+    // The regex crate's limit (see `compile_shared`).
+    let nfa_config = || thompson::Config::new().nfa_size_limit(Some(LIMIT));
+    for (n, (pattern, find)) in patterns.iter().enumerate() {
+        let built = if *find {
+            Builder::new()
+                .dense(dense_config())
+                .thompson(nfa_config())
+                .build_sparse(pattern)
+                .ok()
+                .map(|re| (bytes(re.forward()), bytes(re.reverse())))
+        } else {
+            dense::Builder::new()
+                .configure(dense_config())
+                .thompson(nfa_config())
+                .build(pattern)
+                .ok()
+                .and_then(|dfa| dfa.to_sparse().ok())
+                .map(|dfa| (bytes(&dfa), Vec::new()))
+        };
+        let (forward, reverse) = built.unwrap_or_default();
+        let include = |bytes: Vec<u8>, name: String| {
+            std::fs::write(out_dir.join(&name), bytes).expect("write a DFA");
+            format!("include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}\"))")
+        };
+        let forward = include(forward, format!("regex{n}.fwd"));
+        let reverse = include(reverse, format!("regex{n}.rev"));
+        out.push_str(&format!("    ({pattern:?}, {forward}, {reverse}),\n"));
+    }
+    out.push_str("];\n");
+    std::fs::write(out_dir.join("regex_table.rs"), out).expect("write regex_table.rs");
 }
 
 /// The rule without `docs` and `test`, as CBOR.

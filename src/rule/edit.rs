@@ -76,6 +76,15 @@ impl FixEdit {
         Ok(FixEdit { at, action })
     }
 
+    /// The `substitute` patterns (for tests of the precompiled table).
+    #[cfg(test)]
+    pub fn patterns(&self) -> Vec<&str> {
+        match &self.action {
+            Action::Substitute(rules) => rules.iter().map(|(re, _)| re.pattern()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Compile the `substitute` regexes now (they are compiled on first use otherwise)
     /// and say what is wrong with the first that fails.
     pub fn check_regexes(&self) -> Result<(), String> {
@@ -118,9 +127,8 @@ pub fn edits_for(
                 let raw = hit.raw();
                 let (re, with) = rules
                     .iter()
-                    .filter_map(|(re, with)| Some((re.get()?, with)))
-                    .find(|(re, _)| re.is_match(raw))?;
-                (hit.node.span, re.replace(raw, with.as_str()).into_owned())
+                    .find(|(re, _)| re.is_match(raw) == Some(true))?;
+                (hit.node.span, re.replace(raw, with)?)
             }
             Action::Delete => (hit.node.span, String::new()),
             Action::DeleteLines => (whole_lines(doc, entry_span(doc, hit.node))?, String::new()),

@@ -9,6 +9,7 @@ pub mod eval;
 pub mod predicate;
 pub mod query;
 pub mod quote;
+pub mod regex_table;
 pub mod registry;
 pub mod schema;
 pub mod template;

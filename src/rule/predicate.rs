@@ -11,6 +11,7 @@ use std::sync::{LazyLock, Mutex, OnceLock};
 use regex::Regex;
 
 use super::query::Query;
+use super::regex_table::{self, Precompiled};
 use super::schema::{ParamValue, PredicateSpec, Spanned};
 use super::template::{Scope, Template};
 use crate::document::{goversion, ScalarStyle};
@@ -252,13 +253,16 @@ impl Predicate {
                 inner.holds(&inner_scope, seen)
             }),
             Predicate::Extract(re, inner) => {
-                let taken = value.zip(re.get()).and_then(|(v, re)| {
-                    let captures = re.captures(v)?;
-                    captures
-                        .get(1)
-                        .or_else(|| captures.get(0))
-                        .map(|m| m.as_str())
-                });
+                // The DFA rules out most values without compiling the regex.
+                let taken = value
+                    .filter(|v| re.is_match(v) == Some(true))
+                    .and_then(|v| {
+                        let captures = re.get()?.captures(v)?;
+                        captures
+                            .get(1)
+                            .or_else(|| captures.get(0))
+                            .map(|m| m.as_str())
+                    });
                 match taken {
                     Some(text) => inner.holds(
                         &Scope {
@@ -284,12 +288,8 @@ impl Predicate {
                 None => true,
             },
             // An invalid regex was reported when its rule was loaded (built-ins are tested).
-            Predicate::Matches(re) => {
-                value.is_none_or(|v| re.get().is_none_or(|re| re.is_match(v)))
-            }
-            Predicate::NotMatches(re) => {
-                value.is_none_or(|v| re.get().is_none_or(|re| !re.is_match(v)))
-            }
+            Predicate::Matches(re) => value.is_none_or(|v| re.is_match(v).is_none_or(|m| m)),
+            Predicate::NotMatches(re) => value.is_none_or(|v| re.is_match(v).is_none_or(|m| !m)),
             Predicate::StartsWith(t) => scalar(t, &|v, a| v.starts_with(a)),
             Predicate::EndsWith(t) => scalar(t, &|v, a| v.ends_with(a)),
             Predicate::Contains(t) => scalar(t, &|v, a| v.contains(a)),
@@ -334,6 +334,8 @@ pub struct LazyRegex {
     /// Where the pattern is in its rule file.
     span: Range<usize>,
     compiled: OnceLock<Result<Regex, String>>,
+    /// The DFAs build.rs made of the pattern, when it is a built-in one.
+    precompiled: OnceLock<Option<Precompiled>>,
 }
 
 impl LazyRegex {
@@ -342,6 +344,42 @@ impl LazyRegex {
             pattern,
             span,
             compiled: OnceLock::new(),
+            precompiled: OnceLock::new(),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
+    fn precompiled(&self) -> Option<&Precompiled> {
+        let found = self
+            .precompiled
+            .get_or_init(|| regex_table::lookup(&self.pattern));
+        found.as_ref()
+    }
+
+    /// Does the pattern match `haystack`? `None` when it is not a valid regex. A built-in
+    /// pattern asks its DFA, and compiles only when the DFA cannot tell.
+    pub fn is_match(&self, haystack: &str) -> Option<bool> {
+        match self.precompiled().and_then(|p| p.is_match(haystack)) {
+            Some(answer) => Some(answer),
+            None => Some(self.get()?.is_match(haystack)),
+        }
+    }
+
+    /// `Regex::replace` with `with` expanded as the regex crate does. A replacement
+    /// without `$` is literal, so a DFA that finds the match needs no compiling.
+    pub fn replace(&self, haystack: &str, with: &str) -> Option<String> {
+        let found = match with.contains('$') {
+            true => None,
+            false => self.precompiled().and_then(|p| p.find(haystack)),
+        };
+        match found {
+            Some(Some(m)) => Some([&haystack[..m.start], with, &haystack[m.end..]].concat()),
+            Some(None) => Some(haystack.to_owned()),
+            None => Some(self.get()?.replace(haystack, with).into_owned()),
         }
     }
 
@@ -399,6 +437,25 @@ impl Predicate {
                 inner.check_regexes()
             }
             _ => Ok(()),
+        }
+    }
+}
+
+impl Predicate {
+    /// The patterns of the regexes in the predicate (for tests of the precompiled table).
+    #[cfg(test)]
+    pub fn patterns<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Predicate::Matches(re) | Predicate::NotMatches(re) => out.push(&re.pattern),
+            Predicate::All(items) | Predicate::Any(items) => {
+                items.iter().for_each(|p| p.patterns(out))
+            }
+            Predicate::Not(inner) | Predicate::On(_, inner) => inner.patterns(out),
+            Predicate::Extract(re, inner) => {
+                out.push(&re.pattern);
+                inner.patterns(out)
+            }
+            _ => {}
         }
     }
 }
