@@ -334,8 +334,9 @@ pub struct LazyRegex {
     /// Where the pattern is in its rule file.
     span: Range<usize>,
     compiled: OnceLock<Result<Regex, String>>,
-    /// The DFAs build.rs made of the pattern, when it is a built-in one.
-    precompiled: OnceLock<Option<Precompiled>>,
+    /// The DFAs build.rs made of the pattern, when it is a built-in one. Boxed: two
+    /// DFAs' headers would triple the size of every predicate.
+    precompiled: OnceLock<Option<Box<Precompiled>>>,
 }
 
 impl LazyRegex {
@@ -356,8 +357,8 @@ impl LazyRegex {
     fn precompiled(&self) -> Option<&Precompiled> {
         let found = self
             .precompiled
-            .get_or_init(|| regex_table::lookup(&self.pattern));
-        found.as_ref()
+            .get_or_init(|| regex_table::lookup(&self.pattern).map(Box::new));
+        found.as_deref()
     }
 
     /// Does the pattern match `haystack`? `None` when it is not a valid regex. A built-in
