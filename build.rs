@@ -146,23 +146,29 @@ fn substitute_params(pattern: &str, params: &[(String, String)]) -> String {
 
 /// Compiling the built-in rules' regexes was nearly half a pre-commit run's instructions.
 /// Each is compiled here instead, with the regex crate's own parser (the same
-/// regex-automata and regex-syntax), to a forward sparse DFA: enough for `is_match`,
+/// regex-automata and regex-syntax), to a forward dense DFA: enough for `is_match`,
 /// which is what `matches` and `not_matches` ask, and loaded at run time without copying.
+/// (A sparse DFA is half the size, but searching it cost more than the regex crate's
+/// own search over a whole repository's workflows.)
 /// A fix's `substitute` pattern also gets the reverse DFA that finds where a match starts.
 /// A Unicode `\b` is built as an ASCII one that stops the search at a non-ASCII byte,
 /// where the run falls back to the regex crate. A pattern that does not build, or whose
 /// DFA would be large, gets no DFA (stored empty) and is compiled at run time as before.
 fn precompile_regexes(patterns: &Patterns, out_dir: &Path) {
-    use regex_automata::dfa::{dense, regex::Builder, sparse};
+    use regex_automata::dfa::{dense, regex::Builder};
     use regex_automata::nfa::thompson;
     const LIMIT: usize = 1 << 20;
     let big_endian = std::env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() == Ok("big");
-    let bytes = |dfa: &sparse::DFA<Vec<u8>>| match big_endian {
-        true => dfa.to_bytes_big_endian(),
-        false => dfa.to_bytes_little_endian(),
+    // Without the padding that aligned the Vec: the table aligns the bytes itself.
+    let bytes = |dfa: &dense::DFA<Vec<u32>>| {
+        let (bytes, padding) = match big_endian {
+            true => dfa.to_bytes_big_endian(),
+            false => dfa.to_bytes_little_endian(),
+        };
+        bytes[padding..].to_vec()
     };
     let mut out = String::from(
-        "/// Built-in regexes (sorted) with their forward and reverse sparse DFAs; empty: none.\n\
+        "/// Built-in regexes (sorted) with their forward and reverse dense DFAs; empty: none.\n\
          pub static PRECOMPILED: &[(&str, &[u8], &[u8])] = &[\n",
     );
     let dense_config = || {
@@ -179,7 +185,7 @@ fn precompile_regexes(patterns: &Patterns, out_dir: &Path) {
             Builder::new()
                 .dense(dense_config())
                 .thompson(nfa_config())
-                .build_sparse(pattern)
+                .build(pattern)
                 .ok()
                 .map(|re| (bytes(re.forward()), bytes(re.reverse())))
         } else {
@@ -188,13 +194,16 @@ fn precompile_regexes(patterns: &Patterns, out_dir: &Path) {
                 .thompson(nfa_config())
                 .build(pattern)
                 .ok()
-                .and_then(|dfa| dfa.to_sparse().ok())
                 .map(|dfa| (bytes(&dfa), Vec::new()))
         };
         let (forward, reverse) = built.unwrap_or_default();
         let include = |bytes: Vec<u8>, name: String| {
+            let len = bytes.len();
             std::fs::write(out_dir.join(&name), bytes).expect("write a DFA");
-            format!("include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}\"))")
+            format!(
+                "{{ static DFA: Aligned<[u8; {len}]> = \
+                 Aligned(*include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}\"))); &DFA.0 }}"
+            )
         };
         let forward = include(forward, format!("regex{n}.fwd"));
         let reverse = include(reverse, format!("regex{n}.rev"));

@@ -5,13 +5,17 @@
 
 use std::ops::Range;
 
-use regex_automata::dfa::{self, sparse, Automaton};
+use regex_automata::dfa::{self, dense, Automaton};
 use regex_automata::Input;
 
 include!(concat!(env!("OUT_DIR"), "/regex_table.rs"));
 
 /// A DFA read in place from the binary.
-type Dfa = sparse::DFA<&'static [u8]>;
+type Dfa = dense::DFA<&'static [u32]>;
+
+/// A dense DFA's bytes are read in place as `u32`s, so they must be aligned as `u32`s.
+#[repr(C, align(4))]
+struct Aligned<T: ?Sized>(T);
 
 /// A built-in pattern's DFAs: forward, and reverse for a `substitute` pattern.
 #[derive(Clone, Debug)]
@@ -37,11 +41,12 @@ fn load(bytes: &'static [u8]) -> Option<Dfa> {
     // bytes are no input: build.rs wrote them with `to_bytes_*` for this target's byte
     // order, and Cargo resolves the build script's regex-automata and ours to one version
     // (one per semver-compatible series), whose format version and byte order the header
-    // check still verifies. A test loads every stored DFA with the checked `from_bytes`,
-    // whose walk over every transition cost more than compiling the regexes did (5.7 M
-    // instructions for the 9 DFAs a one-file check loads; unchecked: 28 k). A DFA that
-    // was not built is stored empty, and fails the header check.
-    let (dfa, _) = unsafe { sparse::DFA::from_bytes_unchecked(bytes) }.ok()?;
+    // check still verifies, with the bytes' alignment. A test loads every stored DFA with
+    // the checked `from_bytes`, whose walk over every transition, at every start, cost
+    // more than compiling the regexes did (sparse DFAs, measured: 5.7 M instructions for
+    // the 9 a one-file check loads; unchecked: 28 k). A DFA that was not built is stored
+    // empty, and fails the header check.
+    let (dfa, _) = unsafe { dense::DFA::from_bytes_unchecked(bytes) }.ok()?;
     Some(dfa)
 }
 
@@ -218,9 +223,9 @@ mod tests {
             }
             let dfa = lookup(pattern).expect("a stored DFA loads");
             // What makes `load`'s unchecked load sound.
-            assert!(sparse::DFA::from_bytes(forward).is_ok(), "{pattern:?}");
+            assert!(dense::DFA::from_bytes(forward).is_ok(), "{pattern:?}");
             if !reverse.is_empty() {
-                assert!(sparse::DFA::from_bytes(reverse).is_ok(), "{pattern:?}");
+                assert!(dense::DFA::from_bytes(reverse).is_ok(), "{pattern:?}");
             }
             let regex = reference(pattern);
             let lazy = LazyRegex::new(pattern.to_string(), 0..0);
