@@ -5,7 +5,10 @@
 //! - each shell or PowerShell profile (`shell`, `powershell`), at its own path, so script
 //!   and environment rules report at the profile's line;
 //! - `process-env`: the process environment as YAML (`NAME: "value"`, names upper-cased
-//!   where the OS ignores case), so `target = "env"` rules run on it as on any file;
+//!   where the OS ignores case), so `target = "env"` rules run on it as on any file; a
+//!   derived `$origin` map after the variables names those a Windows registry variable
+//!   gives (`registry (user)`, `registry (machine)`), since changing them means
+//!   changing that variable;
 //! - `machine`: the facts as YAML (see `docs/rule-format.md`), for rules about the
 //!   machine as a whole: the go binaries on PATH, effective Go settings and their origins.
 //!
@@ -75,9 +78,25 @@ fn process_env_yaml(facts: &Facts) -> String {
     if vars.is_empty() {
         return "{}\n".to_owned();
     }
-    vars.iter()
+    let mut y: String = vars
+        .iter()
         .map(|(k, v)| format!("{}: {}\n", q(k), q(v)))
-        .collect()
+        .collect();
+    let origins: Vec<(&String, Origin)> = vars
+        .iter()
+        .filter_map(|(name, value)| {
+            let windows = facts.windows.as_ref()?;
+            let scope = windows.registry_source(name, value, &facts.env)?;
+            Some((name, Origin::Registry { scope }))
+        })
+        .collect();
+    if !origins.is_empty() {
+        y.push_str("\"$origin\":\n");
+        for (name, origin) in origins {
+            y.push_str(&format!("  {}: {}\n", q(name), q(&origin.to_string())));
+        }
+    }
+    y
 }
 
 fn machine_yaml(facts: &Facts) -> String {
