@@ -311,6 +311,7 @@ fn windows_yaml(facts: &Facts, w: &WindowsFacts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Node;
 
     #[test]
     fn every_example_machine_becomes_documents_without_syntax_errors() {
@@ -325,5 +326,37 @@ mod tests {
             let machine = docs.iter().find(|d| d.target == Target::Machine).unwrap();
             assert!(machine.root.get("os").is_some());
         }
+    }
+
+    #[test]
+    fn each_process_variable_says_which_registry_variable_gives_it() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/machines/windows.json");
+        let mut facts = Facts::load(&path).unwrap();
+        let windows = facts.windows.as_mut().unwrap();
+        windows
+            .machine_env
+            .vars
+            .insert("GOFLAGS".into(), "-trimpath".into());
+        facts.env.vars.insert("GOFLAGS".into(), "-trimpath".into());
+        facts.env.vars.insert("GOSUMDB".into(), "off".into());
+        let docs = documents(&facts, "");
+        let env = docs
+            .iter()
+            .find(|d| d.target == Target::ProcessEnv)
+            .unwrap();
+        let origin = |name: &str| {
+            let assignments = crate::source::env::assignments(env);
+            let found = assignments
+                .iter()
+                .find(|a| a.get("name").and_then(Node::as_str) == Some(name));
+            found.map(|a| a.get("origin").unwrap().as_str().unwrap().to_owned())
+        };
+        assert_eq!(origin("GOFLAGS").as_deref(), Some("registry (machine)"));
+        // The MSI's GOPATH is a user variable (%USERPROFILE%\go, expanded).
+        assert_eq!(origin("GOPATH").as_deref(), Some("registry (user)"));
+        assert_eq!(origin("GOSUMDB").as_deref(), Some("process env"));
+        // The derived map is no variable.
+        assert_eq!(origin("$origin"), None);
     }
 }
