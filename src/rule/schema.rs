@@ -617,6 +617,9 @@ pub struct ExpectedDiagnostic {
     /// A substring the message must contain.
     #[serde(default)]
     pub message: Option<String>,
+    /// A substring one of its fix commands (for any shell) must contain.
+    #[serde(default)]
+    pub command: Option<String>,
 }
 
 impl Expectation {
