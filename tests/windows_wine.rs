@@ -182,8 +182,8 @@ impl Wine {
         text(&out.stdout)
     }
 
-    /// `doctor --format json` under Wine: (code, message) of each finding.
-    fn doctor(&self) -> Vec<(String, String)> {
+    /// `doctor --format json` under Wine.
+    fn doctor_report(&self) -> Value {
         let out = self.gopolicy(&["doctor", "--format", "json", "--go-timeout", "120"]);
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
@@ -191,7 +191,12 @@ impl Wine {
             out.status,
             text(&out.stderr)
         );
-        findings(&serde_json::from_slice(&out.stdout).unwrap())
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// (code, message) of each finding of `doctor` under Wine.
+    fn doctor(&self) -> Vec<(String, String)> {
+        findings(&self.doctor_report())
     }
 
     /// The findings under Wine equal those of its snapshot evaluated here, on Linux.
@@ -367,8 +372,30 @@ fn the_windows_build_reads_the_registry_policies_and_a_real_windows_go() {
     // --- A system variable GOFLAGS with an unquoted space: the go command itself
     // fails (`-w` becomes a flag of `go env`), and doctor says why.
     wine.set(SYSTEM_ENV, "GOFLAGS", "REG_SZ", "-ldflags=-s -w");
-    let found = wine.doctor();
+    let report = wine.doctor_report();
+    let found = findings(&report);
     let codes_found = codes(&found);
+    // The fix changes the system variable, where the value comes from.
+    let env007 = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "ENV007")
+        .expect("ENV007");
+    let commands = &env007["fix"]["commands"];
+    assert!(
+        commands["pwsh"]
+            .as_str()
+            .is_some_and(|c| c.contains("'GOFLAGS', $null, 'Machine'")),
+        "{commands}"
+    );
+    assert!(
+        commands["cmd"]
+            .as_str()
+            .is_some_and(|c| c
+                .contains(r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment")),
+        "{commands}"
+    );
     assert!(codes_found.contains(&"ENV007"), "{found:?}");
     assert!(
         codes_found.contains(&"GO007"),
