@@ -39,6 +39,7 @@ fn main() {
             targets.extend(also.iter().filter_map(|v| v.as_str().map(str::to_owned)));
         }
         let (id, name) = (field("id"), field("name"));
+        let (severity, summary) = (field("severity"), field("summary"));
         // A file that does not parse is left to fail at start-up, with its real span:
         // the CBOR form is then empty, and the registry reads the text instead.
         let cbor = table.map(runtime_cbor).unwrap_or_default();
@@ -48,7 +49,7 @@ fn main() {
         // generated file never names a checkout other than the one being built.
         out.push_str(&format!(
             "    BuiltinRule {{ path: {:?}, text: include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?})), \
-             cbor: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{cbor_name}\")), id: {id:?}, name: {name:?}, targets: {:?} }},\n",
+             cbor: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{cbor_name}\")), id: {id:?}, name: {name:?}, severity: {severity:?}, summary: {summary:?}, targets: {:?} }},\n",
             format!("rules/{rel}"),
             format!("/rules/{rel}"),
             targets.join(","),

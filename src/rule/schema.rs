@@ -65,6 +65,13 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity named as in a rule file.
+    pub fn from_name(name: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Warning, Severity::Error]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Severity::Info => "info",
