@@ -93,7 +93,7 @@ impl RuleSet {
             let target = rule.targets;
             if target == "env" && targets.iter().any(|t| t.assigns_environment()) {
                 let deferrable = !targets.iter().any(machine)
-                    && !rule.cbor.is_empty()
+                    && rule.form.is_some()
                     && Severity::from_name(rule.severity).is_some()
                     && !config
                         .params

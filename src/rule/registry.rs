@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::embedded::Value;
 use super::RuleSource;
 use crate::error::{Error, SourceError};
 
@@ -12,8 +13,8 @@ pub struct BuiltinRule {
     pub path: &'static str,
     /// The rule file, whole.
     pub text: &'static str,
-    /// The rule without its docs and tests, as CBOR (empty if the file did not parse).
-    pub cbor: &'static [u8],
+    /// The rule without its docs and tests (`None` if the file did not parse).
+    pub form: Option<&'static Value>,
     pub id: &'static str,
     pub name: &'static str,
     /// As written (empty if the file did not parse): what a report says of a rule
@@ -60,7 +61,7 @@ pub enum Wanted {
 /// The built-in rules split as `wanted` says (see [`builtin_for_checking`]).
 #[derive(Default)]
 pub struct ForChecking {
-    /// Without their docs and test cases: what checking needs, read from the CBOR form
+    /// Without their docs and test cases: what checking needs, read from the form
     /// build.rs embeds.
     pub loaded: Vec<RuleSource>,
     pub deferred: Vec<&'static BuiltinRule>,
@@ -86,7 +87,7 @@ pub fn builtin_for_checking(
 impl BuiltinRule {
     /// The rule as `check` reads it (see [`builtin_for_checking`]).
     pub fn source(&self) -> Result<RuleSource, SourceError> {
-        RuleSource::from_builtin_cbor(self.path, self.text, self.cbor)
+        RuleSource::from_builtin(self.path, self.text, self.form)
     }
 }
 
@@ -154,10 +155,10 @@ pub fn check_unique(sources: &[RuleSource], deferred: &[&BuiltinRule]) -> Result
 mod tests {
     use super::*;
 
-    /// The CBOR form `check` reads is the rule file minus its docs and tests: every
-    /// built-in reads the same both ways, but for the spans only TOML has.
+    /// The form `check` reads is the rule file minus its docs and tests: every built-in
+    /// reads the same both ways, but for the spans only TOML has.
     #[test]
-    fn builtin_cbor_is_the_rule_without_docs_and_tests() {
+    fn builtin_form_is_the_rule_without_docs_and_tests() {
         let spans = regex::Regex::new(r"span: \d+\.\.\d+").unwrap();
         let shape = |source: &RuleSource| {
             spans
@@ -168,7 +169,7 @@ mod tests {
         let checking = split.loaded;
         assert!(split.skipped.is_empty() && split.deferred.is_empty());
         assert_eq!(checking.len(), BUILTIN_RULES.len());
-        for (cbor, rule) in checking.iter().zip(BUILTIN_RULES) {
+        for (embedded, rule) in checking.iter().zip(BUILTIN_RULES) {
             let (path, mut whole) = (
                 rule.path,
                 RuleSource::parse(rule.path, rule.text, true).unwrap(),
@@ -176,8 +177,9 @@ mod tests {
             assert!(!whole.spec.docs.is_empty(), "{path}");
             whole.spec.docs.clear();
             whole.spec.test.clear();
-            assert_eq!(shape(cbor), shape(&whole), "{path}");
-            assert!(cbor.spec.id.span().is_empty(), "{path}");
+            assert!(rule.form.is_some(), "{path}");
+            assert_eq!(shape(embedded), shape(&whole), "{path}");
+            assert!(embedded.spec.id.span().is_empty(), "{path}");
         }
     }
 }
