@@ -2,9 +2,11 @@
 //! no hand-kept list to forget a rule in.
 //!
 //! Each rule is embedded twice: whole (for `explain`, `test-rules` and the docs), and
-//! as CBOR without its `docs` and `[[test]]` tables, which are three quarters of its
-//! bytes and which `check` never reads. Reading the rules was a third of a pre-commit
-//! run's instructions as TOML; CBOR needs no lexer and is several times cheaper.
+//! without its `docs` and `[[test]]` tables, which are three quarters of its bytes and
+//! which `check` never reads, as static Rust data serde reads directly (see
+//! src/rule/embedded.rs). Reading the rules was a third of a pre-commit run's
+//! instructions as TOML; CBOR made it several times cheaper, and this about three
+//! times cheaper again.
 //!
 //! The rules' regexes are compiled here too, to DFAs (see `precompile_regexes`).
 
@@ -22,7 +24,7 @@ fn main() {
     );
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     let mut patterns = Patterns::new();
-    for (n, file) in files.iter().enumerate() {
+    for file in &files {
         let rel = file.strip_prefix(&root).expect("under rules/");
         let rel = rel.to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(file).expect("rule files are UTF-8");
@@ -42,19 +44,20 @@ fn main() {
             targets.extend(also.iter().filter_map(|v| v.as_str().map(str::to_owned)));
         }
         let (id, name) = (field("id"), field("name"));
+        let (severity, summary) = (field("severity"), field("summary"));
         // A file that does not parse is left to fail at start-up, with its real span:
-        // the CBOR form is then empty, and the registry reads the text instead.
+        // it has no embedded form, and the registry reads the text instead.
         if let Some(table) = &table {
             collect_patterns(table, &mut patterns);
         }
-        let cbor = table.map(runtime_cbor).unwrap_or_default();
-        let cbor_name = format!("rule{n}.cbor");
-        std::fs::write(out_dir.join(&cbor_name), cbor).expect("write a rule's CBOR");
+        let form = table
+            .and_then(runtime_form)
+            .map_or("None".to_owned(), |value| format!("Some(&{value})"));
         // The path from the crate's own folder, resolved when the crate compiles: the
         // generated file never names a checkout other than the one being built.
         out.push_str(&format!(
             "    BuiltinRule {{ path: {:?}, text: include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?})), \
-             cbor: include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{cbor_name}\")), id: {id:?}, name: {name:?}, targets: {:?} }},\n",
+             form: {form}, id: {id:?}, name: {name:?}, severity: {severity:?}, summary: {summary:?}, targets: {:?} }},\n",
             format!("rules/{rel}"),
             format!("/rules/{rel}"),
             targets.join(","),
@@ -213,13 +216,34 @@ fn precompile_regexes(patterns: &Patterns, out_dir: &Path) {
     std::fs::write(out_dir.join("regex_table.rs"), out).expect("write regex_table.rs");
 }
 
-/// The rule without `docs` and `test`, as CBOR.
-fn runtime_cbor(mut table: toml::Table) -> Vec<u8> {
+/// The rule without `docs` and `test`, as a Rust expression of type `embedded::Value`;
+/// `None` if it has a float or a date, which no rule field takes.
+fn runtime_form(mut table: toml::Table) -> Option<String> {
     table.remove("docs");
     table.remove("test");
-    let mut bytes = Vec::new();
-    ciborium::into_writer(&table, &mut bytes).expect("a TOML table is CBOR");
-    bytes
+    rust_value(&toml::Value::Table(table))
+}
+
+fn rust_value(value: &toml::Value) -> Option<String> {
+    use toml::Value as V;
+    Some(match value {
+        // Debug output of a string is a Rust string literal.
+        V::String(s) => format!("Value::Str({s:?})"),
+        V::Integer(i) => format!("Value::Int({i})"),
+        V::Boolean(b) => format!("Value::Bool({b})"),
+        V::Array(items) => {
+            let items: Option<Vec<String>> = items.iter().map(rust_value).collect();
+            format!("Value::Array(&[{}])", items?.join(", "))
+        }
+        V::Table(entries) => {
+            let entries: Option<Vec<String>> = entries
+                .iter()
+                .map(|(key, value)| Some(format!("({key:?}, {})", rust_value(value)?)))
+                .collect();
+            format!("Value::Table(&[{}])", entries?.join(", "))
+        }
+        V::Float(_) | V::Datetime(_) => return None,
+    })
 }
 
 fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {

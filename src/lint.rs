@@ -13,8 +13,9 @@ use crate::diag::suppression::{self, Date};
 use crate::diag::{self, Diagnostic};
 use crate::document::{Document, Entry, Node, Span};
 use crate::error::Error;
+use crate::rule::registry::{self, BuiltinRule, Wanted};
 use crate::rule::schema::{ParamValue, RuleTarget, Severity};
-use crate::rule::{registry, Repository, Rule, RuleSource};
+use crate::rule::{Repository, Rule, RuleSource};
 use crate::workspace::{FileProblem, ProblemKind, WalkError};
 
 /// The engine's own rules (rules/core/): reported by the pipeline, not by checks.
@@ -50,6 +51,17 @@ pub struct RuleSet {
     today: Date,
     /// (id, name) of built-in rules that exist but were not loaded for this run.
     others: Vec<(String, String)>,
+    /// Built-in environment rules left to compile the first time a document has
+    /// environment assignments (see [`RuleSet::load_for`]); not in `rules`.
+    deferred: Vec<Deferred>,
+    deferred_rules: std::sync::OnceLock<Vec<Rule>>,
+}
+
+/// A built-in rule not compiled yet, with what config says of it.
+struct Deferred {
+    builtin: &'static BuiltinRule,
+    severity: Severity,
+    enabled: bool,
 }
 
 impl RuleSet {
@@ -61,29 +73,63 @@ impl RuleSet {
     /// As [`RuleSet::load`], compiling only the built-in rules for these kinds of
     /// document (and the engine's and environment rules): a pre-commit run on one go.mod
     /// need not compile the CI rules.
+    ///
+    /// The built-in environment rules (over half of the rule bytes a workflow needs) run
+    /// only on a file's environment assignments, which most files have none of: unless
+    /// the machine is checked (whose documents always have some) or config gives them
+    /// params (whose errors must show now), they are compiled when first needed.
     pub fn load_for(
         config: &Config,
         overrides: &Overrides,
         targets: Option<&std::collections::BTreeSet<crate::document::Target>>,
     ) -> Result<RuleSet, Error> {
-        let wanted = |target: &str| match targets {
-            None => true,
-            Some(targets) => {
-                target == "any"
-                    || target == "env" && targets.iter().any(|t| t.assigns_environment())
-                    || target
-                        .split(',')
-                        .any(|name| targets.iter().any(|t| t.name() == name))
+        use crate::document::Target;
+        let machine =
+            |t: &Target| matches!(t, Target::Machine | Target::ProcessEnv | Target::GoEnvFile);
+        let wanted = |rule: &BuiltinRule| {
+            let Some(targets) = targets else {
+                return Wanted::Load;
+            };
+            let target = rule.targets;
+            if target == "env" && targets.iter().any(|t| t.assigns_environment()) {
+                let deferrable = !targets.iter().any(machine)
+                    && rule.form.is_some()
+                    && Severity::from_name(rule.severity).is_some()
+                    && !config
+                        .params
+                        .iter()
+                        .any(|(s, _)| selects(&s.text, rule.id, rule.name));
+                return if deferrable {
+                    Wanted::Defer
+                } else {
+                    Wanted::Load
+                };
+            }
+            let load = target == "any"
+                || target
+                    .split(',')
+                    .any(|name| targets.iter().any(|t| t.name() == name));
+            if load {
+                Wanted::Load
+            } else {
+                Wanted::Skip
             }
         };
-        let (mut sources, skipped) = registry::builtin_for_checking(&wanted)?;
+        let builtin = registry::builtin_for_checking(&wanted)?;
+        let mut sources = builtin.loaded;
         for pack in config.rule_packs.iter().chain(&overrides.extra_packs) {
             sources.extend(registry::load_pack(pack)?);
         }
-        registry::check_unique(&sources)?;
+        registry::check_unique(&sources, &builtin.deferred)?;
         sources.sort_by(|a, b| a.id().cmp(b.id()));
         let sources: Vec<&RuleSource> = sources.iter().collect();
-        RuleSet::from_sources_knowing(&sources, &skipped, config, overrides)
+        RuleSet::from_sources_knowing(
+            &sources,
+            &builtin.deferred,
+            &builtin.skipped,
+            config,
+            overrides,
+        )
     }
 
     /// Compile `sources` (sorted by id) under a config.
@@ -92,22 +138,29 @@ impl RuleSet {
         config: &Config,
         overrides: &Overrides,
     ) -> Result<RuleSet, Error> {
-        RuleSet::from_sources_knowing(sources, &[], config, overrides)
+        RuleSet::from_sources_knowing(sources, &[], &[], config, overrides)
     }
 
-    /// Compile `sources` under a config; `others` are rules that exist but were not
-    /// loaded, which a selector may name without error.
+    /// Compile `sources` under a config; `deferred` are built-in rules to compile when
+    /// first needed (after `sources` in the indices below), `others` rules that exist
+    /// but were not loaded, which a selector may name without error.
     fn from_sources_knowing(
         sources: &[&RuleSource],
+        deferred: &[&'static BuiltinRule],
         others: &[(&str, &str)],
         config: &Config,
         overrides: &Overrides,
     ) -> Result<RuleSet, Error> {
+        let keys: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|s| (s.id(), s.name()))
+            .chain(deferred.iter().map(|d| (d.id, d.name)))
+            .collect();
         let matching = |selector: &Selector| -> Result<Vec<usize>, Error> {
-            let found: Vec<usize> = sources
+            let found: Vec<usize> = keys
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| selects(&selector.text, s.id(), s.name()))
+                .filter(|(_, (id, name))| selects(&selector.text, id, name))
                 .map(|(i, _)| i)
                 .collect();
             let known_elsewhere = || {
@@ -144,7 +197,7 @@ impl RuleSet {
                 }
             }
         }
-        let mut severities: Vec<Option<Severity>> = vec![None; sources.len()];
+        let mut severities: Vec<Option<Severity>> = vec![None; keys.len()];
         for (selector, severity) in &config.severity {
             for i in matching(selector)? {
                 severities[i] = Some(*severity);
@@ -172,21 +225,21 @@ impl RuleSet {
             .as_deref()
             .map(cli)
             .or_else(|| config.select.clone());
-        let mut enabled = vec![select.is_none(); sources.len()];
+        let mut enabled = vec![select.is_none(); keys.len()];
         for selector in select.iter().flatten() {
             for i in matching(selector)? {
                 enabled[i] = true;
             }
         }
-        let mut explicitly_ignored = vec![false; sources.len()];
+        let mut explicitly_ignored = vec![false; keys.len()];
         for selector in config.ignore.iter().chain(&cli(&overrides.ignore)) {
             for i in matching(selector)? {
                 enabled[i] = false;
                 explicitly_ignored[i] = true;
             }
         }
-        for (i, rule) in rules.iter().enumerate() {
-            if core::ALWAYS_ON.contains(&rule.id.as_str()) && !explicitly_ignored[i] {
+        for (i, (id, _)) in keys.iter().enumerate() {
+            if core::ALWAYS_ON.contains(id) && !explicitly_ignored[i] {
                 enabled[i] = true;
             }
         }
@@ -205,6 +258,22 @@ impl RuleSet {
             per_file_ignores.push((set, selectors.iter().map(|s| s.text.clone()).collect()));
         }
 
+        let deferred = deferred
+            .iter()
+            .enumerate()
+            .map(|(j, &builtin)| {
+                let i = sources.len() + j;
+                Deferred {
+                    builtin,
+                    // load_for defers only rules whose severity reads.
+                    severity: severities[i]
+                        .or(Severity::from_name(builtin.severity))
+                        .unwrap_or(Severity::Error),
+                    enabled: enabled[i],
+                }
+            })
+            .collect();
+        enabled.truncate(sources.len());
         Ok(RuleSet {
             rules,
             enabled,
@@ -219,12 +288,51 @@ impl RuleSet {
                 .iter()
                 .map(|(i, n)| (i.to_string(), n.to_string()))
                 .collect(),
+            deferred,
+            deferred_rules: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The deferred rules, compiled on first call. Built-in rules are tested to compile
+    /// with their defaults (`test-rules`), and config gave these no params: a failure
+    /// is a bug in the build.
+    fn deferred_rules(&self) -> &[Rule] {
+        self.deferred_rules.get_or_init(|| {
+            self.deferred
+                .iter()
+                .map(|d| {
+                    let compiled = d.builtin.source().and_then(|source| {
+                        source.compile(source.params_with(&BTreeMap::new()).unwrap_or_default())
+                    });
+                    let mut rule = compiled
+                        .unwrap_or_else(|e| panic!("built-in rule {}: {e}", d.builtin.path));
+                    rule.severity = d.severity;
+                    rule
+                })
+                .collect()
+        })
+    }
+
+    /// Every rule and whether it is enabled, compiling the deferred ones.
+    fn all_rules(&self) -> impl Iterator<Item = (&Rule, bool)> {
+        let deferred: &[Rule] = if self.deferred.is_empty() {
+            &[]
+        } else {
+            self.deferred_rules()
+        };
+        self.rules
+            .iter()
+            .zip(self.enabled.iter().copied())
+            .chain(deferred.iter().zip(self.deferred.iter().map(|d| d.enabled)))
     }
 
     /// Is there a rule with this id or name, loaded or not?
     fn knows(&self, key: &str) -> bool {
-        self.find(key).is_some()
+        self.rules.iter().any(|r| r.id == key || r.name == key)
+            || self
+                .deferred
+                .iter()
+                .any(|d| d.builtin.id == key || d.builtin.name == key)
             || self
                 .others
                 .iter()
@@ -233,7 +341,9 @@ impl RuleSet {
 
     /// Find a rule by id or name.
     pub fn find(&self, key: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == key || r.name == key)
+        self.all_rules()
+            .map(|(r, _)| r)
+            .find(|r| r.id == key || r.name == key)
     }
 
     pub fn is_enabled(&self, id: &str) -> bool {
@@ -241,12 +351,22 @@ impl RuleSet {
             .iter()
             .zip(&self.enabled)
             .any(|(r, &on)| on && r.id == id)
+            || self
+                .deferred
+                .iter()
+                .any(|d| d.enabled && d.builtin.id == id)
     }
 
     /// Keep only the rules `keep` accepts enabled (the rule test runner runs one rule).
     pub fn restrict(&mut self, keep: impl Fn(&Rule) -> bool) {
         for (rule, on) in self.rules.iter().zip(self.enabled.iter_mut()) {
             *on = *on && (keep(rule) || core::ALWAYS_ON.contains(&rule.id.as_str()));
+        }
+        if !self.deferred.is_empty() {
+            let kept: Vec<bool> = self.deferred_rules().iter().map(&keep).collect();
+            for (d, kept) in self.deferred.iter_mut().zip(kept) {
+                d.enabled = d.enabled && kept;
+            }
         }
     }
 
@@ -333,7 +453,8 @@ impl RuleSet {
 
     /// The rules that run, by id, as reports describe them.
     pub fn infos(&self) -> BTreeMap<String, crate::report::RuleInfo> {
-        self.rules
+        let mut infos: BTreeMap<String, crate::report::RuleInfo> = self
+            .rules
             .iter()
             .zip(&self.enabled)
             .filter(|(_, &on)| on)
@@ -341,7 +462,22 @@ impl RuleSet {
                 let info = crate::report::RuleInfo::new(r, self.docs_url(&r.id));
                 (r.id.clone(), info)
             })
-            .collect()
+            .collect();
+        // What build.rs keeps of a deferred rule is enough: no need to compile it.
+        for d in self.deferred.iter().filter(|d| d.enabled) {
+            let rule = d.builtin;
+            let info = crate::report::RuleInfo {
+                id: rule.id.to_owned(),
+                name: rule.name.to_owned(),
+                severity: d.severity,
+                summary: rule.summary.to_owned(),
+                url: self.docs_url(rule.id),
+                docs: String::new(),
+                builtin: true,
+            };
+            infos.insert(info.id.clone(), info);
+        }
+        infos
     }
 
     /// Every diagnostic for one document, suppressions applied.
@@ -371,8 +507,13 @@ impl RuleSet {
                         .map(|d| self.decorate(d)),
                 );
             }
-            let env_rules: Vec<&Rule> = enabled().filter(|r| r.target == RuleTarget::Env).collect();
-            if let Some(view) = env_view(doc, &env_rules) {
+            let deferred_on = self.deferred.iter().any(|d| d.enabled);
+            let has_env_rules = deferred_on || enabled().any(|r| r.target == RuleTarget::Env);
+            if let Some(view) = has_env_rules.then(|| env_view(doc)).flatten() {
+                let env_rules = self
+                    .all_rules()
+                    .filter(|&(r, on)| on && r.target == RuleTarget::Env)
+                    .map(|(r, _)| r);
                 for rule in env_rules {
                     found.extend(
                         rule.evaluate_on(doc, &view, repo)
@@ -473,12 +614,8 @@ impl RuleSet {
     }
 }
 
-/// The document's environment assignments as a tree `{env: [...]}`, when there are env
-/// rules to run and assignments to run them on.
-fn env_view(doc: &Document, env_rules: &[&Rule]) -> Option<Node> {
-    if env_rules.is_empty() {
-        return None;
-    }
+/// The document's environment assignments as a tree `{env: [...]}`, when it has some.
+fn env_view(doc: &Document) -> Option<Node> {
     let assignments = crate::source::env::assignments(doc);
     if assignments.is_empty() {
         return None;
@@ -492,4 +629,70 @@ fn env_view(doc: &Document, env_rules: &[&Rule]) -> Option<Node> {
             value: Node::list(span, assignments),
         }],
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Encoding, SourceText, Target};
+
+    fn workflow(text: &str) -> Document {
+        let source = SourceText::new(".github/workflows/ci.yml", text.to_owned(), Encoding::Utf8);
+        crate::source::parse(source, Target::GithubWorkflow)
+    }
+
+    /// The environment rules a workflow check defers report, select and describe as
+    /// when loaded with the others, and are compiled only for a file with assignments.
+    #[test]
+    fn deferred_env_rules_act_as_loaded() {
+        let config = Config::parse(
+            std::path::Path::new("gopolicy.toml"),
+            "ignore = [\"ENV004\", \"go111module-off\"]\n[severity]\ngoflags-mod-mod = \"info\"\n",
+        )
+        .unwrap();
+        let overrides = Overrides::default();
+        let targets = [Target::GithubWorkflow].into();
+        let lazy = RuleSet::load_for(&config, &overrides, Some(&targets)).unwrap();
+        let eager = RuleSet::load(&config, &overrides).unwrap();
+        assert!(lazy.deferred.iter().any(|d| d.builtin.id == "ENV017"));
+        assert!(lazy.rules.iter().all(|r| r.target != RuleTarget::Env));
+
+        let plain = workflow("on: [push]\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go build\n");
+        assert_eq!(
+            lazy.lint_document(&plain, &crate::rule::NoFiles),
+            eager.lint_document(&plain, &crate::rule::NoFiles)
+        );
+        assert!(
+            lazy.deferred_rules.get().is_none(),
+            "nothing to compile them for"
+        );
+
+        let assigning = workflow(concat!(
+            "on: [push]\nenv:\n  GOFLAGS: -mod=mod\n  GO111MODULE: off\n  GOPROXY: direct,off\n",
+            "jobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go build\n",
+        ));
+        let found = lazy.lint_document(&assigning, &crate::rule::NoFiles);
+        assert_eq!(
+            found,
+            eager.lint_document(&assigning, &crate::rule::NoFiles)
+        );
+        let env017: Vec<_> = found.iter().filter(|d| d.id == "ENV017").collect();
+        assert_eq!(env017.len(), 1, "{found:?}");
+        assert_eq!(env017[0].severity, Severity::Info);
+        assert!(
+            found.iter().all(|d| !d.name.contains("go111module")),
+            "{found:?}"
+        );
+
+        let infos = lazy.infos();
+        let all = eager.infos();
+        assert!(infos.contains_key("ENV017") && !infos.contains_key("ENV004"));
+        for (id, info) in &infos {
+            assert_eq!(format!("{info:?}"), format!("{:?}", all[id]), "{id}");
+        }
+        for key in ["ENV017", "goflags-mod-mod", "GHA001"] {
+            assert!(lazy.knows(key), "{key}");
+        }
+        assert!(lazy.is_enabled("ENV017") && !lazy.is_enabled("ENV005"));
+    }
 }

@@ -226,6 +226,12 @@ fn meets(expectation: &Expectation, d: &Diagnostic) -> bool {
                 && e.message
                     .as_ref()
                     .is_none_or(|m| d.message.contains(m.as_str()))
+                && e.command.as_ref().is_none_or(|c| {
+                    d.fix
+                        .iter()
+                        .flat_map(|f| f.commands.values())
+                        .any(|command| command.contains(c.as_str()))
+                })
         }
     }
 }
@@ -243,6 +249,9 @@ fn describe(expectation: &Expectation) -> String {
             }
             if let Some(m) = &e.message {
                 s += &format!(" with message containing {m:?}");
+            }
+            if let Some(c) = &e.command {
+                s += &format!(" with a fix command containing {c:?}");
             }
             s
         }

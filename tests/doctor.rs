@@ -221,3 +221,93 @@ fn this_machines_profiles_and_env_file_are_checked_while_go_runs() {
     assert!(has("ENV004", ".bashrc"), "{found:?}");
     assert!(has("ENV001", "goenv"), "{found:?}");
 }
+
+/// The Windows machine of examples/machines/windows.json, where IT set GOFLAGS as a
+/// system variable, the user set GOSUMDB as a user variable, and the shell has
+/// GO111MODULE from neither.
+fn windows_with_registry_variables(dir: &std::path::Path) -> String {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/machines/windows.json");
+    let mut facts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut set = |pointer: &str, name: &str, value: &str| {
+        facts.pointer_mut(pointer).unwrap()[name] = value.into();
+    };
+    set("/env/vars", "GOFLAGS", "-ldflags=-s -w");
+    set("/windows/machine_env/vars", "GOFLAGS", "-ldflags=-s -w");
+    set("/env/vars", "GOSUMDB", "off");
+    set("/windows/user_env/vars", "GOSUMDB", "off");
+    set("/env/vars", "GO111MODULE", "off");
+    let file = dir.join("windows.json");
+    std::fs::write(&file, facts.to_string()).unwrap();
+    file.to_str().unwrap().to_owned()
+}
+
+/// The commands a script gives for one rule: the lines after its `REM ID`/`# ID` line.
+fn script_section<'s>(script: &'s str, comment: &str, id: &str) -> Vec<&'s str> {
+    let start = format!("{comment} {id} ");
+    script
+        .split("\n\n")
+        .find(|block| block.starts_with(&start))
+        .unwrap_or_else(|| panic!("no {id} in\n{script}"))
+        .lines()
+        .skip(1)
+        .collect()
+}
+
+#[test]
+fn a_system_variable_is_removed_from_the_system_and_a_user_variable_from_the_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = windows_with_registry_variables(dir.path());
+    let doctor_script = |shell: &str| doctor(&["--facts", &facts, "--shell", shell, "--script"]).0;
+
+    let cmd = doctor_script("cmd");
+    assert_eq!(
+        script_section(&cmd, "REM", "ENV007"),
+        [
+            "set GOFLAGS=",
+            "REM A system variable: this needs a command prompt run as administrator.",
+            r#"reg delete "HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment" /v GOFLAGS /f"#,
+        ],
+        "{cmd}"
+    );
+    // A user variable, and one the registry does not give: the user's, as before.
+    for (id, name) in [("ENV001", "GOSUMDB"), ("ENV005", "GO111MODULE")] {
+        assert_eq!(
+            script_section(&cmd, "REM", id),
+            [
+                format!("set {name}="),
+                format!(r"reg delete HKCU\Environment /v {name} /f 2>nul"),
+            ],
+            "{cmd}"
+        );
+    }
+
+    for shell in ["pwsh", "powershell"] {
+        let ps = doctor_script(shell);
+        assert_eq!(
+            script_section(&ps, "#", "ENV007"),
+            [
+                "[Environment]::SetEnvironmentVariable('GOFLAGS', $null)",
+                "# A system variable: this needs PowerShell run as administrator.",
+                "[Environment]::SetEnvironmentVariable('GOFLAGS', $null, 'Machine')",
+            ],
+            "{ps}"
+        );
+        assert_eq!(
+            script_section(&ps, "#", "ENV001"),
+            [
+                "[Environment]::SetEnvironmentVariable('GOSUMDB', $null)",
+                "[Environment]::SetEnvironmentVariable('GOSUMDB', $null, 'User')",
+            ],
+            "{ps}"
+        );
+    }
+
+    // doctor shows the same commands for the session's shell.
+    let (out, _) = doctor(&["--facts", &facts, "--shell", "pwsh"]);
+    assert!(
+        out.contains("fix: [Environment]::SetEnvironmentVariable('GOFLAGS', $null)\n           # A system variable: this needs PowerShell run as administrator.\n           [Environment]::SetEnvironmentVariable('GOFLAGS', $null, 'Machine')\n"),
+        "{out}"
+    );
+}

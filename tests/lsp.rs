@@ -392,6 +392,31 @@ fn a_change_to_go_mod_rechecks_the_open_workflow_and_links_to_it() {
 }
 
 #[test]
+fn an_unsaved_go_version_file_is_what_setup_go_reads() {
+    const FROM_FILE: &str = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v6\n        with:\n          go-version-file: .go-version\n";
+    let repo = Repo::new(&[
+        ("go.mod", GO_MOD),
+        (".go-version", "1.21.5\n"),
+        (".github/workflows/ci.yml", FROM_FILE),
+    ]);
+    let mut client = Client::start(repo.path(), json!({}));
+    let workflow = client.open(repo.path(), ".github/workflows/ci.yml", FROM_FILE);
+    // On disk, .go-version says 1.21.5, older than the go.mod's 1.22.0.
+    assert!(codes(&client.diagnostics(&workflow)).contains(&"GHA002".to_owned()));
+    // The editor's unsaved .go-version says 1.22.3: once the workflow is checked again,
+    // setup-go's version is that one.
+    client.open(repo.path(), ".go-version", "1.22.3\n");
+    client.change(&workflow, 2, json!([{ "text": FROM_FILE }]));
+    let published = client.diagnostics(&workflow);
+    assert_eq!(published["version"], 2);
+    assert!(
+        !codes(&published).contains(&"GHA002".to_owned()),
+        "{published:#}"
+    );
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
 fn closing_clears_the_diagnostics_and_unrelated_files_are_left_alone() {
     let repo = repo();
     let mut client = Client::start(repo.path(), json!({}));

@@ -25,7 +25,7 @@ pub fn run(args: &Args, _cli: &Cli) -> Result<u8, Error> {
         Some(dir) => registry::load_pack(dir)?,
         None => builtin,
     };
-    registry::check_unique(&sources)?;
+    registry::check_unique(&sources, &[])?;
     let results = rule_tests::run(&sources, &core)?;
     let mut failed = 0;
     for result in &results {

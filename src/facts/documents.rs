@@ -5,7 +5,10 @@
 //! - each shell or PowerShell profile (`shell`, `powershell`), at its own path, so script
 //!   and environment rules report at the profile's line;
 //! - `process-env`: the process environment as YAML (`NAME: "value"`, names upper-cased
-//!   where the OS ignores case), so `target = "env"` rules run on it as on any file;
+//!   where the OS ignores case), so `target = "env"` rules run on it as on any file; a
+//!   derived `$origin` map after the variables names those a Windows registry variable
+//!   gives (`registry (user)`, `registry (machine)`), since changing them means
+//!   changing that variable;
 //! - `machine`: the facts as YAML (see `docs/rule-format.md`), for rules about the
 //!   machine as a whole: the go binaries on PATH, effective Go settings and their origins.
 //!
@@ -75,9 +78,25 @@ fn process_env_yaml(facts: &Facts) -> String {
     if vars.is_empty() {
         return "{}\n".to_owned();
     }
-    vars.iter()
+    let mut y: String = vars
+        .iter()
         .map(|(k, v)| format!("{}: {}\n", q(k), q(v)))
-        .collect()
+        .collect();
+    let origins: Vec<(&String, Origin)> = vars
+        .iter()
+        .filter_map(|(name, value)| {
+            let windows = facts.windows.as_ref()?;
+            let scope = windows.registry_source(name, value, &facts.env)?;
+            Some((name, Origin::Registry { scope }))
+        })
+        .collect();
+    if !origins.is_empty() {
+        y.push_str("\"$origin\":\n");
+        for (name, origin) in origins {
+            y.push_str(&format!("  {}: {}\n", q(name), q(&origin.to_string())));
+        }
+    }
+    y
 }
 
 fn machine_yaml(facts: &Facts) -> String {
@@ -292,6 +311,7 @@ fn windows_yaml(facts: &Facts, w: &WindowsFacts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Node;
 
     #[test]
     fn every_example_machine_becomes_documents_without_syntax_errors() {
@@ -306,5 +326,37 @@ mod tests {
             let machine = docs.iter().find(|d| d.target == Target::Machine).unwrap();
             assert!(machine.root.get("os").is_some());
         }
+    }
+
+    #[test]
+    fn each_process_variable_says_which_registry_variable_gives_it() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/machines/windows.json");
+        let mut facts = Facts::load(&path).unwrap();
+        let windows = facts.windows.as_mut().unwrap();
+        windows
+            .machine_env
+            .vars
+            .insert("GOFLAGS".into(), "-trimpath".into());
+        facts.env.vars.insert("GOFLAGS".into(), "-trimpath".into());
+        facts.env.vars.insert("GOSUMDB".into(), "off".into());
+        let docs = documents(&facts, "");
+        let env = docs
+            .iter()
+            .find(|d| d.target == Target::ProcessEnv)
+            .unwrap();
+        let origin = |name: &str| {
+            let assignments = crate::source::env::assignments(env);
+            let found = assignments
+                .iter()
+                .find(|a| a.get("name").and_then(Node::as_str) == Some(name));
+            found.map(|a| a.get("origin").unwrap().as_str().unwrap().to_owned())
+        };
+        assert_eq!(origin("GOFLAGS").as_deref(), Some("registry (machine)"));
+        // The MSI's GOPATH is a user variable (%USERPROFILE%\go, expanded).
+        assert_eq!(origin("GOPATH").as_deref(), Some("registry (user)"));
+        assert_eq!(origin("GOSUMDB").as_deref(), Some("process env"));
+        // The derived map is no variable.
+        assert_eq!(origin("$origin"), None);
     }
 }

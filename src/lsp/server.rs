@@ -63,14 +63,20 @@ pub fn run(connection: &Connection, options: Options) -> Result<u8, String> {
     connection
         .initialize_finish(id, result)
         .map_err(|e| e.to_string())?;
+    // No buffer is open yet: the config is the file on disk, its rules compiled once.
+    let (settings, problem) = match config::load(&root, |_| None) {
+        Ok(settings) => (settings, None),
+        // A broken config: the built-in rules apply until it is mended.
+        Err(problem) => (Settings::defaults(&root), Some(problem)),
+    };
     let mut server = Server {
         connection,
         options,
         encoding,
-        settings: Settings::defaults(&root),
+        settings,
         root,
         docs: Documents::default(),
-        problem: None,
+        problem,
         rule_docs: RuleDocs::default(),
         dirty: BTreeSet::new(),
         published: HashSet::new(),
@@ -83,8 +89,8 @@ pub fn run(connection: &Connection, options: Options) -> Result<u8, String> {
     {
         server.watch_files();
     }
-    if config::find(&server.root).is_some() {
-        server.reload_config();
+    if let Some(path) = server.problem.as_ref().map(|p| p.path.clone()) {
+        server.publish_file(&path);
     }
     server.serve()
 }

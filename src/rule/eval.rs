@@ -114,8 +114,14 @@ impl Rule {
         doc: &Document,
         scope: &Scope<'_, '_>,
     ) -> std::collections::BTreeMap<super::schema::Shell, String> {
+        // An `env` rule's case tests the finding's assignment (`name`, `value`, `scope`,
+        // in the process environment `origin`); other rules' the document's root.
+        let tested = match self.target {
+            RuleTarget::Env => assignment_of(scope.root, scope.selected),
+            _ => None,
+        };
         let on_root = Scope {
-            hit: scope.root,
+            hit: tested.unwrap_or(scope.root),
             ..*scope
         };
         let case = self.fix_commands.iter().find(|case| {
@@ -130,6 +136,23 @@ impl Rule {
             .filter_map(|(shell, t)| Some((*shell, t.resolve(scope)?)))
             .collect()
     }
+}
+
+/// The assignment of an environment view (`{env: [...]}`) that `selected` is, or is a
+/// field of.
+fn assignment_of<'d>(view: Hit<'d>, selected: Hit<'d>) -> Option<Hit<'d>> {
+    let crate::document::Value::List(items) = &view.node.get("env")?.value else {
+        return None;
+    };
+    let node = items.iter().find(|item| {
+        std::ptr::eq(*item, selected.node)
+            || matches!(&item.value, crate::document::Value::Map(fields)
+                if fields.iter().any(|f| std::ptr::eq(&f.value, selected.node)))
+    })?;
+    Some(Hit {
+        doc: view.doc,
+        node,
+    })
 }
 
 /// Where a finding about the whole file points: its first line.

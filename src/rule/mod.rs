@@ -5,6 +5,7 @@
 
 pub mod docs;
 pub mod edit;
+pub mod embedded;
 pub mod eval;
 pub mod predicate;
 pub mod query;
@@ -123,19 +124,19 @@ impl RuleSource {
         RuleSource::checked(path, text, spec, builtin)
     }
 
-    /// A built-in rule from the CBOR form build.rs embeds (no docs, no tests, no spans);
-    /// `text` is its file, for messages. An empty form means the file did not parse at
-    /// build time: it is parsed now, to report the error.
-    pub fn from_builtin_cbor(
+    /// A built-in rule from the form build.rs embeds (no docs, no tests, no spans);
+    /// `text` is its file, for messages. No form means the file did not parse at build
+    /// time: it is parsed now, to report the error.
+    pub fn from_builtin(
         path: &str,
         text: &str,
-        cbor: &[u8],
+        form: Option<&'static embedded::Value>,
     ) -> Result<RuleSource, SourceError> {
-        if cbor.is_empty() {
+        let Some(form) = form else {
             return RuleSource::parse(path, text, true);
-        }
+        };
         let text: Arc<str> = Arc::from(text);
-        let spec: RuleSpec = ciborium::from_reader(cbor)
+        let spec = <RuleSpec as serde::Deserialize>::deserialize(form)
             .map_err(|e| SourceError::new(path, &text, None, e.to_string()))?;
         RuleSource::checked(path, text, spec, true)
     }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::embedded::Value;
 use super::RuleSource;
 use crate::error::{Error, SourceError};
 
@@ -12,10 +13,14 @@ pub struct BuiltinRule {
     pub path: &'static str,
     /// The rule file, whole.
     pub text: &'static str,
-    /// The rule without its docs and tests, as CBOR (empty if the file did not parse).
-    pub cbor: &'static [u8],
+    /// The rule without its docs and tests (`None` if the file did not parse).
+    pub form: Option<&'static Value>,
     pub id: &'static str,
     pub name: &'static str,
+    /// As written (empty if the file did not parse): what a report says of a rule
+    /// that is not compiled yet (see `lint::RuleSet`).
+    pub severity: &'static str,
+    pub summary: &'static str,
     /// The target and any also_targets, comma-separated.
     pub targets: &'static str,
 }
@@ -42,24 +47,48 @@ pub fn builtin_docs(id: &str) -> Option<String> {
 /// (id, name) of a rule.
 pub type RuleKey = (&'static str, &'static str);
 
-/// The built-in rules whose target `wanted` accepts, without their docs and test cases:
-/// what checking needs, read from the CBOR form build.rs embeds. Also the (id, name) of the
-/// built-ins left out, so selectors naming them are still known.
+/// What a run does with a built-in rule.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// Read and compile it now.
+    Load,
+    /// Keep it to compile when first needed.
+    Defer,
+    /// Leave it out: only its (id, name) are known.
+    Skip,
+}
+
+/// The built-in rules split as `wanted` says (see [`builtin_for_checking`]).
+#[derive(Default)]
+pub struct ForChecking {
+    /// Without their docs and test cases: what checking needs, read from the form
+    /// build.rs embeds.
+    pub loaded: Vec<RuleSource>,
+    pub deferred: Vec<&'static BuiltinRule>,
+    /// (id, name) of the rules left out, so selectors naming them are still known.
+    pub skipped: Vec<RuleKey>,
+}
+
+/// The built-in rules split as `wanted` says.
 pub fn builtin_for_checking(
-    wanted: &dyn Fn(&str) -> bool,
-) -> Result<(Vec<RuleSource>, Vec<RuleKey>), SourceError> {
-    let mut sources = Vec::new();
-    let mut skipped = Vec::new();
+    wanted: &dyn Fn(&BuiltinRule) -> Wanted,
+) -> Result<ForChecking, SourceError> {
+    let mut split = ForChecking::default();
     for rule in BUILTIN_RULES {
-        if wanted(rule.targets) {
-            sources.push(RuleSource::from_builtin_cbor(
-                rule.path, rule.text, rule.cbor,
-            )?);
-        } else {
-            skipped.push((rule.id, rule.name));
+        match wanted(rule) {
+            Wanted::Load => split.loaded.push(rule.source()?),
+            Wanted::Defer => split.deferred.push(rule),
+            Wanted::Skip => split.skipped.push((rule.id, rule.name)),
         }
     }
-    Ok((sources, skipped))
+    Ok(split)
+}
+
+impl BuiltinRule {
+    /// The rule as `check` reads it (see [`builtin_for_checking`]).
+    pub fn source(&self) -> Result<RuleSource, SourceError> {
+        RuleSource::from_builtin(self.path, self.text, self.form)
+    }
 }
 
 /// Parse every `*.toml` file under a rule pack folder, sorted by path.
@@ -96,20 +125,25 @@ pub fn load_pack(dir: &Path) -> Result<Vec<RuleSource>, Error> {
         .collect()
 }
 
-/// Check that no two rules share an id or a name; the error points at the later one.
-pub fn check_unique(sources: &[RuleSource]) -> Result<(), SourceError> {
-    let mut seen: BTreeMap<&str, &RuleSource> = BTreeMap::new();
+/// Check that no two rules share an id or a name, counting the built-ins `deferred`;
+/// the error points at the later one.
+pub fn check_unique(sources: &[RuleSource], deferred: &[&BuiltinRule]) -> Result<(), SourceError> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for rule in deferred {
+        seen.insert(rule.id, rule.path);
+        seen.insert(rule.name, rule.path);
+    }
     for source in sources {
         for (key, span) in [
             (source.id(), source.spec.id.span()),
             (source.name(), source.spec.name.span()),
         ] {
-            if let Some(first) = seen.insert(key, source) {
+            if let Some(first) = seen.insert(key, &source.path) {
                 return Err(SourceError::new(
                     &source.path,
                     &source.text,
                     Some(span),
-                    format!("`{key}` is already used by {}", first.path),
+                    format!("`{key}` is already used by {first}"),
                 ));
             }
         }
@@ -121,20 +155,21 @@ pub fn check_unique(sources: &[RuleSource]) -> Result<(), SourceError> {
 mod tests {
     use super::*;
 
-    /// The CBOR form `check` reads is the rule file minus its docs and tests: every
-    /// built-in reads the same both ways, but for the spans only TOML has.
+    /// The form `check` reads is the rule file minus its docs and tests: every built-in
+    /// reads the same both ways, but for the spans only TOML has.
     #[test]
-    fn builtin_cbor_is_the_rule_without_docs_and_tests() {
+    fn builtin_form_is_the_rule_without_docs_and_tests() {
         let spans = regex::Regex::new(r"span: \d+\.\.\d+").unwrap();
         let shape = |source: &RuleSource| {
             spans
                 .replace_all(&format!("{:?}", source.spec), "")
                 .into_owned()
         };
-        let (checking, skipped) = builtin_for_checking(&|_| true).unwrap();
-        assert!(skipped.is_empty());
+        let split = builtin_for_checking(&|_| Wanted::Load).unwrap();
+        let checking = split.loaded;
+        assert!(split.skipped.is_empty() && split.deferred.is_empty());
         assert_eq!(checking.len(), BUILTIN_RULES.len());
-        for (cbor, rule) in checking.iter().zip(BUILTIN_RULES) {
+        for (embedded, rule) in checking.iter().zip(BUILTIN_RULES) {
             let (path, mut whole) = (
                 rule.path,
                 RuleSource::parse(rule.path, rule.text, true).unwrap(),
@@ -142,8 +177,9 @@ mod tests {
             assert!(!whole.spec.docs.is_empty(), "{path}");
             whole.spec.docs.clear();
             whole.spec.test.clear();
-            assert_eq!(shape(cbor), shape(&whole), "{path}");
-            assert!(cbor.spec.id.span().is_empty(), "{path}");
+            assert!(rule.form.is_some(), "{path}");
+            assert_eq!(shape(embedded), shape(&whole), "{path}");
+            assert!(embedded.spec.id.span().is_empty(), "{path}");
         }
     }
 }

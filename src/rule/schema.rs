@@ -14,9 +14,9 @@ use crate::document::Target;
 /// A value and the byte range it was written at in its rule file, for errors.
 ///
 /// A rule file read as TOML gives the range (toml's spanned form). The built-in rules
-/// are also embedded as CBOR (see build.rs), which has no ranges and is not a
-/// human-readable format: read that way, a value gets an empty range. Built-ins are
-/// tested, so no error needs to point into them.
+/// are also embedded as static data (see rule/embedded.rs), which has no ranges and is
+/// not a human-readable format: read that way, a value gets an empty range. Built-ins
+/// are tested, so no error needs to point into them.
 #[derive(Clone, Debug)]
 pub struct Spanned<T> {
     span: std::ops::Range<usize>,
@@ -65,6 +65,13 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity named as in a rule file.
+    pub fn from_name(name: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Warning, Severity::Error]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -617,6 +624,9 @@ pub struct ExpectedDiagnostic {
     /// A substring the message must contain.
     #[serde(default)]
     pub message: Option<String>,
+    /// A substring one of its fix commands (for any shell) must contain.
+    #[serde(default)]
+    pub command: Option<String>,
 }
 
 impl Expectation {

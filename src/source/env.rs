@@ -2,7 +2,8 @@
 //! so a `target = "env"` rule is written once and reported wherever the variable is set.
 //!
 //! Each assignment is a map node `{name, value, scope}` whose spans point into the
-//! document it came from: `name` at the key, `value` at the value as written.
+//! document it came from: `name` at the key, `value` at the value as written. In the
+//! process environment it also has `origin`, where the value comes from.
 
 use crate::document::{Document, Entry, Node, ScalarStyle, Target, Value};
 
@@ -68,7 +69,7 @@ pub fn assignments(doc: &Document) -> Vec<Node> {
             }
         }
         Target::GoEnvFile => out = super::goenv::assignments(root),
-        Target::ProcessEnv => collect(Some(root), "process", &mut out),
+        Target::ProcessEnv => out = process_env(root),
         // Script tokenizers build their assignments in the shared shape already.
         Target::Powershell | Target::Cmd | Target::Shell => {
             out.extend(items(root.get("assignments")).cloned())
@@ -76,6 +77,34 @@ pub fn assignments(doc: &Document) -> Vec<Node> {
         Target::GoMod | Target::GoWork | Target::Machine => {}
     }
     out
+}
+
+/// The process environment's variables, each with its `origin`: what the derived
+/// `$origin` map says (a Windows registry variable) or `process env`.
+fn process_env(root: &Node) -> Vec<Node> {
+    let origins = root.get("$origin");
+    let Value::Map(entries) = &root.value else {
+        return Vec::new();
+    };
+    let variables = entries.iter().filter(|e| e.key != "$origin");
+    variables
+        .map(|entry| {
+            let name = Node::scalar(entry.key_span, entry.key.clone(), ScalarStyle::Plain);
+            let mut node = assignment(name, &entry.value, "process");
+            let origin = origins
+                .and_then(|o| o.get(&entry.key)?.as_str())
+                .unwrap_or("process env");
+            let origin = Node::scalar(entry.key_span, origin, ScalarStyle::Derived);
+            if let Value::Map(fields) = &mut node.value {
+                fields.push(Entry {
+                    key: "origin".to_owned(),
+                    key_span: origin.span,
+                    value: origin,
+                });
+            }
+            node
+        })
+        .collect()
 }
 
 fn children(node: Option<&Node>) -> impl Iterator<Item = &Node> {

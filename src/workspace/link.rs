@@ -133,7 +133,7 @@ fn link_setup_go_steps(doc: &mut Document, path: &Path, modules: &Modules) {
                 let span = step.span;
                 add_link(step, "$gomod", module, span);
             }
-            add_version_from_file(step, &root);
+            add_version_from_file(step, &root, modules.overlay);
         }
     }
 }
@@ -141,7 +141,7 @@ fn link_setup_go_steps(doc: &mut Document, path: &Path, modules: &Modules) {
 /// `$go-version-from-file`: what setup-go reads from a `go-version-file` that is not a
 /// go.mod or go.work (`.go-version`): the file's text, trimmed (setup-go's
 /// `parseGoVersionFile`). The node stands at the `go-version-file` value.
-fn add_version_from_file(step: &mut Node, root: &Path) {
+fn add_version_from_file(step: &mut Node, root: &Path, overlay: &Overlay) {
     let Some(file_node) = step.get("with").and_then(|w| w.get("go-version-file")) else {
         return;
     };
@@ -152,9 +152,18 @@ fn add_version_from_file(step: &mut Node, root: &Path) {
         return;
     };
     let path = normalize(&root.join(file));
-    // A version file is a line; anything larger is not one.
-    let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 4096);
-    let Some(text) = small.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+    // An editor's unsaved buffer stands in for the file. A version file is a line;
+    // anything larger is not one.
+    const LIMIT: usize = 4096;
+    let text = match overlay.get(&path) {
+        Some((text, _)) => Some(text.clone()).filter(|t| t.len() <= LIMIT),
+        None => {
+            let small =
+                std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= LIMIT as u64);
+            small.then(|| std::fs::read_to_string(&path).ok()).flatten()
+        }
+    };
+    let Some(text) = text else {
         return;
     };
     let span = file_node.span;
