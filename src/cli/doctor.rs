@@ -58,9 +58,14 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     let config = cli.config(std::path::Path::new("."))?;
     let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
     let repo = crate::workspace::Repo::new(&std::env::current_dir().unwrap_or_default());
+    // On this thread: a handful of small documents, not worth waking a thread pool
+    // whose threads would compete with go for the cores.
     let lint = |documents: Vec<Document>| {
         let documents: Vec<_> = documents.into_iter().map(std::sync::Arc::new).collect();
-        let diagnostics = rules.lint(&documents, &[], &[], &repo);
+        let diagnostics: Vec<_> = documents
+            .iter()
+            .flat_map(|doc| rules.lint_document(doc, &repo))
+            .collect();
         (documents, diagnostics)
     };
     let early = collecting.as_ref().map(|c| {
@@ -68,6 +73,10 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         let done = lint(documents::without_go(&known, ""));
         (known, done)
     });
+    // The machine document needs go's answer; its rules' regexes do not.
+    if early.is_some() {
+        compile_regexes_for(&rules, Target::Machine);
+    }
     let facts = match collecting {
         Some(collecting) => collecting.finish(),
         None => args.machine.facts()?,
@@ -131,6 +140,22 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     // free them one by one.
     std::mem::forget((rules, facts, documents));
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// Compile now the regexes of the enabled rules for `target`, rather than at their first
+/// use: all of them, though a document may reach only some.
+fn compile_regexes_for(rules: &RuleSet, target: Target) {
+    let applies = |r: &&crate::rule::Rule| {
+        r.target == RuleTarget::File(target) || r.also_targets.contains(&target)
+    };
+    for rule in rules.rules.iter().filter(applies) {
+        if rules.is_enabled(&rule.id) {
+            for predicate in rule.checks.iter().filter_map(|c| c.assert.as_ref()) {
+                // A built-in's regexes are tested; a user's were checked as it loaded.
+                let _ = predicate.check_regexes();
+            }
+        }
+    }
 }
 
 /// The variable a finding in the process environment is about: the key on its line of
