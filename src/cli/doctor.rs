@@ -71,7 +71,8 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     let early = collecting.as_ref().map(|c| {
         let known = c.known();
         let done = lint(documents::without_go(&known, ""));
-        (known, done)
+        let profiles = known.profile_settings();
+        (known, done, profiles)
     });
     // The machine document needs go's answer; its rules' regexes do not.
     if early.is_some() {
@@ -83,11 +84,16 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     };
     // The early documents stand when the finished facts they come from are the same
     // (redaction saw every secret by then); otherwise they are made again.
-    let (mut documents, mut diagnostics) = match early {
-        Some((known, done)) if known.without_go() == facts.without_go() => done,
-        _ => lint(documents::without_go(&facts, "")),
+    let ((mut documents, mut diagnostics), profiles) = match early {
+        Some((known, done, profiles)) if known.without_go() == facts.without_go() => {
+            (done, profiles)
+        }
+        _ => (
+            lint(documents::without_go(&facts, "")),
+            facts.profile_settings(),
+        ),
     };
-    let (machine, found) = lint(vec![documents::machine(&facts, "")]);
+    let (machine, found) = lint(vec![documents::machine_with(&facts, &profiles, "")]);
     documents.extend(machine);
     diagnostics.extend(found);
     crate::diag::sort(&mut diagnostics);
@@ -97,7 +103,6 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         .any(|d| fail_on(args.fail_on, &config).fails(d.severity));
 
     if args.script {
-        let profiles = facts.profile_settings();
         let items: Vec<_> = diagnostics
             .iter()
             .map(|d| doctor::ScriptItem {

@@ -131,11 +131,11 @@ impl Facts {
         }
     }
 
-    /// The facts that need nothing from the go commands: the environment, the go env
-    /// file, the profiles, the registry. Comparing them with a finished collection's
-    /// tells whether what was built from them still stands.
-    pub fn without_go(&self) -> (&EnvFacts, &GoEnvFile, &[FileFact]) {
-        (&self.env, &self.go_env_file, &self.profiles)
+    /// The facts that need nothing from the go commands: the OS, the environment, the go
+    /// env file, the profiles. Comparing them with a finished collection's tells whether
+    /// what was built from them still stands.
+    pub fn without_go(&self) -> (&str, &EnvFacts, &GoEnvFile, &[FileFact]) {
+        (&self.os.os, &self.env, &self.go_env_file, &self.profiles)
     }
 }
 
