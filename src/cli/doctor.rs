@@ -74,8 +74,9 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         let profiles = known.profile_settings();
         (known, done, profiles)
     });
-    // The machine document needs go's answer; its rules' regexes do not.
-    if early.is_some() {
+    // The machine document needs go's answer; its rules' regexes do not. Without a go
+    // there is no wait to fill, and only the regexes the document reaches are compiled.
+    if collecting.as_ref().is_some_and(|c| c.runs_go()) {
         compile_regexes_for(&rules, Target::Machine);
     }
     let facts = match collecting {

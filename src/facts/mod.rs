@@ -168,6 +168,12 @@ impl Collecting {
         self.known.clone()
     }
 
+    /// Whether a go command is running (there is a go on PATH): only then is there time
+    /// to use before [`Collecting::finish`].
+    pub fn runs_go(&self) -> bool {
+        self.go.first().is_some()
+    }
+
     /// Wait for the go commands and complete the facts, redacted. Only what go's answer
     /// adds is redacted now; the rest was while go ran.
     pub fn finish(self) -> Facts {
