@@ -519,6 +519,40 @@ fn secrets_appear_in_no_output() {
     );
 }
 
+/// What go answers is redacted after the rest (see `Facts::start`): a secret only go
+/// knows must still leave every other string, and a known one every string go answers.
+#[test]
+fn secrets_in_go_env_output_are_redacted_everywhere() {
+    let m = Machine::new();
+    let (only_go, known) = ("only-go-knows-this-1", "copied-known-secret-7");
+    let script = format!(
+        "#!/bin/sh\nif [ \"$1\" = version ]; then echo go version go1.27.3 linux/amd64; exit 0; fi\n\
+         echo '{{\"GOAUTH\": \"{only_go}\", \"GOFLAGS\": \"-tags={known}\", \"GOROOT\": \"\"}}'\n"
+    );
+    let dir = m.fake_go("secret-go", &script);
+    let mut env = m.env(&format!("{dir}:/usr/bin:/bin"));
+    env.push(("MY_API_KEY", known.into()));
+    env.push(("NOTES", format!("see {only_go}")));
+    let json = gopolicy(m.dir.path(), &env, &["facts", "--json"]);
+    let outputs = [
+        gopolicy(m.dir.path(), &env, &["facts"]),
+        gopolicy(m.dir.path(), &env, &["doctor"]),
+        gopolicy(m.dir.path(), &env, &["doctor", "--format", "json"]),
+    ];
+    for out in outputs.iter().chain([&json]) {
+        assert!(!out.stdout.is_empty(), "{}", out.stderr);
+        for secret in [only_go, known] {
+            assert!(!out.stdout.contains(secret), "{secret}:\n{}", out.stdout);
+            assert!(!out.stderr.contains(secret), "{secret}:\n{}", out.stderr);
+        }
+    }
+    let facts = json.json();
+    assert_eq!(facts["go"]["env"]["GOAUTH"], "REDACTED");
+    assert_eq!(facts["go"]["env"]["GOFLAGS"], "-tags=REDACTED");
+    assert_eq!(facts["env"]["vars"]["NOTES"], "see REDACTED");
+    assert_eq!(facts["env"]["vars"]["MY_API_KEY"], "REDACTED");
+}
+
 #[test]
 fn the_env_file_parser_agrees_with_go() {
     use gopolicy::document::{Encoding, SourceText};

@@ -58,27 +58,43 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     let config = cli.config(std::path::Path::new("."))?;
     let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
     let repo = crate::workspace::Repo::new(&std::env::current_dir().unwrap_or_default());
+    // On this thread: a handful of small documents, not worth waking a thread pool
+    // whose threads would compete with go for the cores.
     let lint = |documents: Vec<Document>| {
         let documents: Vec<_> = documents.into_iter().map(std::sync::Arc::new).collect();
-        let diagnostics = rules.lint(&documents, &[], &[], &repo);
+        let diagnostics: Vec<_> = documents
+            .iter()
+            .flat_map(|doc| rules.lint_document(doc, &repo))
+            .collect();
         (documents, diagnostics)
     };
     let early = collecting.as_ref().map(|c| {
         let known = c.known();
         let done = lint(documents::without_go(&known, ""));
-        (known, done)
+        let profiles = known.profile_settings();
+        (known, done, profiles)
     });
+    // The machine document needs go's answer; its rules' regexes do not. Without a go
+    // there is no wait to fill, and only the regexes the document reaches are compiled.
+    if collecting.as_ref().is_some_and(|c| c.runs_go()) {
+        compile_regexes_for(&rules, Target::Machine);
+    }
     let facts = match collecting {
         Some(collecting) => collecting.finish(),
         None => args.machine.facts()?,
     };
     // The early documents stand when the finished facts they come from are the same
     // (redaction saw every secret by then); otherwise they are made again.
-    let (mut documents, mut diagnostics) = match early {
-        Some((known, done)) if known.without_go() == facts.without_go() => done,
-        _ => lint(documents::without_go(&facts, "")),
+    let ((mut documents, mut diagnostics), profiles) = match early {
+        Some((known, done, profiles)) if known.without_go() == facts.without_go() => {
+            (done, profiles)
+        }
+        _ => (
+            lint(documents::without_go(&facts, "")),
+            facts.profile_settings(),
+        ),
     };
-    let (machine, found) = lint(vec![documents::machine(&facts, "")]);
+    let (machine, found) = lint(vec![documents::machine_with(&facts, &profiles, "")]);
     documents.extend(machine);
     diagnostics.extend(found);
     crate::diag::sort(&mut diagnostics);
@@ -88,7 +104,6 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         .any(|d| fail_on(args.fail_on, &config).fails(d.severity));
 
     if args.script {
-        let profiles = facts.profile_settings();
         let items: Vec<_> = diagnostics
             .iter()
             .map(|d| doctor::ScriptItem {
@@ -131,6 +146,22 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     // free them one by one.
     std::mem::forget((rules, facts, documents));
     Ok(if failed { EXIT_FINDINGS } else { 0 })
+}
+
+/// Compile now the regexes of the enabled rules for `target`, rather than at their first
+/// use: all of them, though a document may reach only some.
+fn compile_regexes_for(rules: &RuleSet, target: Target) {
+    let applies = |r: &&crate::rule::Rule| {
+        r.target == RuleTarget::File(target) || r.also_targets.contains(&target)
+    };
+    for rule in rules.rules.iter().filter(applies) {
+        if rules.is_enabled(&rule.id) {
+            for predicate in rule.checks.iter().filter_map(|c| c.assert.as_ref()) {
+                // A built-in's regexes are tested; a user's were checked as it loaded.
+                let _ = predicate.check_regexes();
+            }
+        }
+    }
 }
 
 /// The variable a finding in the process environment is about: the key on its line of

@@ -72,35 +72,20 @@ impl Running {
     /// Wait for the command (killing it at the deadline) and collect what it printed. A
     /// non-zero exit, a signal or the deadline is an error describing it.
     pub fn finish(mut self) -> Result<Output, String> {
-        let started = Instant::now();
-        // A go command answers in a few milliseconds: look often at first, so its answer
-        // is seen within a tenth of a millisecond; after 50 ms, back off to 10 ms.
-        let mut pause = Duration::from_micros(50);
-        let status = loop {
-            match self.child.try_wait() {
-                Ok(Some(status)) => break status,
-                Ok(None) if Instant::now() >= self.deadline => {
-                    #[cfg(unix)]
-                    if let Ok(group) = i32::try_from(self.child.id()) {
-                        // SAFETY: kill(2) with a negative pid signals that process
-                        // group, the one the child leads; no memory is involved.
-                        unsafe { libc::kill(-group, libc::SIGKILL) };
-                    }
-                    let _ = self.child.kill();
-                    let _ = self.child.wait();
-                    return Err(format!("timed out after {}", seconds(self.timeout)));
+        let status = match self.wait() {
+            Ok(Some(status)) => status,
+            Ok(None) => {
+                #[cfg(unix)]
+                if let Ok(group) = i32::try_from(self.child.id()) {
+                    // SAFETY: kill(2) with a negative pid signals that process
+                    // group, the one the child leads; no memory is involved.
+                    unsafe { libc::kill(-group, libc::SIGKILL) };
                 }
-                Ok(None) => {
-                    std::thread::sleep(pause);
-                    let cap = if started.elapsed() < Duration::from_millis(50) {
-                        Duration::from_micros(100)
-                    } else {
-                        Duration::from_millis(10)
-                    };
-                    pause = (pause * 2).min(cap);
-                }
-                Err(e) => return Err(format!("cannot wait for {}: {e}", self.program)),
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                return Err(format!("timed out after {}", seconds(self.timeout)));
             }
+            Err(e) => return Err(format!("cannot wait for {}: {e}", self.program)),
         };
         let read = |file: &mut std::fs::File| {
             let mut bytes = Vec::new();
@@ -120,6 +105,77 @@ impl Running {
                 .map(|l| format!(": {l}"))
                 .unwrap_or_default();
             Err(format!("{status}{said}"))
+        }
+    }
+}
+
+/// The child's exit status, or None once the deadline has passed.
+type Waited = std::io::Result<Option<std::process::ExitStatus>>;
+
+impl Running {
+    /// The child's exit status, or None once the deadline has passed.
+    fn wait(&mut self) -> Waited {
+        #[cfg(target_os = "linux")]
+        if let Some(waited) = self.wait_pidfd() {
+            return waited;
+        }
+        self.wait_polling()
+    }
+
+    /// Sleep in poll(2) on a pidfd until the child exits or the deadline passes, so its
+    /// exit is seen at once. None when the kernel has no pidfds (before 5.3): the caller
+    /// polls instead.
+    #[cfg(target_os = "linux")]
+    fn wait_pidfd(&mut self) -> Option<Waited> {
+        use std::os::fd::{FromRawFd, OwnedFd};
+        let pid = libc::pid_t::try_from(self.child.id()).ok()?;
+        // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1;
+        // no memory is passed. The child is not reaped yet, so the pid is still ours.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+        let fd = i32::try_from(fd).ok().filter(|fd| *fd >= 0)?;
+        // SAFETY: fd is a descriptor pidfd_open just returned, owned by nothing else.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        loop {
+            match self.child.try_wait() {
+                Ok(None) => {}
+                done => return Some(done),
+            }
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Some(Ok(None));
+            }
+            let mut poll = libc::pollfd {
+                fd: std::os::fd::AsRawFd::as_raw_fd(&fd),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // Rounded up, so the deadline is never cut short; at most 24 days.
+            let ms = i32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i32::MAX);
+            // SAFETY: one valid pollfd, counted as 1. EINTR and readiness both loop to
+            // try_wait above, which reaps the child once it has exited.
+            unsafe { libc::poll(&mut poll, 1, ms) };
+        }
+    }
+
+    /// Look at the child often at first, so a go command's answer (a few milliseconds)
+    /// is seen within a tenth of a millisecond; after 50 ms, back off to 10 ms.
+    fn wait_polling(&mut self) -> Waited {
+        let started = Instant::now();
+        let mut pause = Duration::from_micros(50);
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(Some(status));
+            }
+            if Instant::now() >= self.deadline {
+                return Ok(None);
+            }
+            std::thread::sleep(pause);
+            let cap = if started.elapsed() < Duration::from_millis(50) {
+                Duration::from_micros(100)
+            } else {
+                Duration::from_millis(10)
+            };
+            pause = (pause * 2).min(cap);
         }
     }
 }

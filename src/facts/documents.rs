@@ -52,7 +52,22 @@ pub fn without_go(facts: &Facts, label: &str) -> Vec<Document> {
 
 /// The `machine` document.
 pub fn machine(facts: &Facts, label: &str) -> Document {
-    view(label, "machine", machine_yaml(facts), Target::Machine)
+    machine_with(facts, &facts.profile_settings(), label)
+}
+
+/// The `machine` document, given the facts' [`Facts::profile_settings`], which need
+/// nothing from go and can be worked out while it runs.
+pub fn machine_with(
+    facts: &Facts,
+    profile: &BTreeMap<String, profiles::ProfileSetting>,
+    label: &str,
+) -> Document {
+    view(
+        label,
+        "machine",
+        machine_yaml(facts, profile),
+        Target::Machine,
+    )
 }
 
 fn view(label: &str, name: &str, text: String, target: Target) -> Document {
@@ -99,7 +114,7 @@ fn process_env_yaml(facts: &Facts) -> String {
     y
 }
 
-fn machine_yaml(facts: &Facts) -> String {
+fn machine_yaml(facts: &Facts, profile: &BTreeMap<String, profiles::ProfileSetting>) -> String {
     let mut y = String::new();
     let mut line = |indent: usize, text: String| {
         y.push_str(&" ".repeat(indent));
@@ -127,7 +142,6 @@ fn machine_yaml(facts: &Facts) -> String {
         line(2, format!("env_error: {}", q(error)));
     }
     let settings = facts.go_settings();
-    let profile = facts.profile_settings();
     if !settings.is_empty() {
         line(2, "env:".into());
         for (name, setting) in &settings {

@@ -80,6 +80,11 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// The first go on PATH.
+    pub fn first(&self) -> Option<&str> {
+        self.first.as_deref()
+    }
+
     /// Wait for every command (each within its deadline) and make the facts.
     pub fn finish(self) -> GoFacts {
         let env = self

@@ -96,7 +96,7 @@ impl Facts {
         let env = EnvFacts::collect();
         let dirs = env.path_dirs(cfg!(windows));
         let go = GoFacts::start(&dirs, options.go_timeout);
-        // Everything else is read while they run.
+        // Everything else is read, and redacted, while they run.
         let host = std::env::consts::OS;
         let read = Facts {
             snapshot_version: SNAPSHOT_VERSION,
@@ -109,22 +109,55 @@ impl Facts {
             goroot_env: None,
             c_toolchain: CToolchain::default(),
         };
-        Collecting { read, dirs, go }
+        // What finish would otherwise look for after go answers: the C tools on PATH,
+        // and `$GOROOT/go.env` beside the first go (go env's GOROOT, almost always).
+        let tools = toolchain::LOOKED_UP
+            .iter()
+            .map(|name| (*name, env::find_first(&dirs, name)))
+            .collect();
+        let goroot_env = go.first().and_then(go::goroot_beside).map(|root| {
+            let file = FileFact::read(&goroot_env_path(&root));
+            (root, file)
+        });
+        let (known, secrets) = snapshot::redact_finding(read.clone());
+        Collecting {
+            read,
+            known,
+            secrets,
+            dirs,
+            tools,
+            goroot_env,
+            go,
+        }
     }
 
-    /// The facts that need nothing from the go commands: the environment, the go env
-    /// file, the profiles, the registry. Comparing them with a finished collection's
-    /// tells whether what was built from them still stands.
-    pub fn without_go(&self) -> (&EnvFacts, &GoEnvFile, &[FileFact]) {
-        (&self.env, &self.go_env_file, &self.profiles)
+    /// The facts that need nothing from the go commands: the OS, the environment, the go
+    /// env file, the profiles. Comparing them with a finished collection's tells whether
+    /// what was built from them still stands.
+    pub fn without_go(&self) -> (&str, &EnvFacts, &GoEnvFile, &[FileFact]) {
+        (&self.os.os, &self.env, &self.go_env_file, &self.profiles)
     }
+}
+
+fn goroot_env_path(root: &str) -> String {
+    std::path::Path::new(root)
+        .join("go.env")
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Facts being collected: see [`Facts::start`].
 pub struct Collecting {
     /// The facts read so far (nothing from go yet), not redacted.
     read: Facts,
+    /// The same, redacted, and the secret values redaction found in them.
+    known: Facts,
+    secrets: Vec<String>,
     dirs: Vec<String>,
+    /// [`toolchain::LOOKED_UP`] found on PATH.
+    tools: Vec<(&'static str, Option<std::path::PathBuf>)>,
+    /// A GOROOT from where the first go sits, and its go.env.
+    goroot_env: Option<(String, FileFact)>,
     go: go::Pending,
 }
 
@@ -132,20 +165,27 @@ impl Collecting {
     /// The facts known before go answers (the `go` section empty), redacted: for work
     /// that can start before [`Collecting::finish`].
     pub fn known(&self) -> Facts {
-        snapshot::redact(self.read.clone())
+        self.known.clone()
     }
 
-    /// Wait for the go commands and complete the facts, redacted.
+    /// Whether a go command is running (there is a go on PATH): only then is there time
+    /// to use before [`Collecting::finish`].
+    pub fn runs_go(&self) -> bool {
+        self.go.first().is_some()
+    }
+
+    /// Wait for the go commands and complete the facts, redacted. Only what go's answer
+    /// adds is redacted now; the rest was while go ran.
     pub fn finish(self) -> Facts {
-        let Collecting { read, dirs, go } = self;
-        let Facts {
-            os,
-            env,
-            go_env_file,
-            profiles,
-            windows,
-            ..
-        } = read;
+        let Collecting {
+            read,
+            known,
+            secrets,
+            dirs,
+            tools,
+            goroot_env: read_goroot_env,
+            go,
+        } = self;
         let go = go.finish();
         let goroot = go
             .env
@@ -153,27 +193,53 @@ impl Collecting {
             .filter(|r| !r.is_empty())
             .cloned()
             .or_else(|| go.first.as_deref().and_then(go::goroot_beside));
-        let goroot_env = goroot.map(|root| {
-            FileFact::read(&std::path::Path::new(&root).join("go.env").to_string_lossy())
+        let goroot_env = goroot.map(|root| match read_goroot_env {
+            Some((read_root, file)) if read_root == root => file,
+            _ => FileFact::read(&goroot_env_path(&root)),
         });
-        let c_toolchain = CToolchain::collect(&env, &go.env, &dirs);
+        let found = |name: &str| {
+            let path = match tools.iter().find(|(n, _)| *n == name) {
+                Some((_, path)) => path.clone(),
+                None => env::find_first(&dirs, name),
+            };
+            path.map(|p| p.to_string_lossy().into_owned())
+        };
+        let c_toolchain = CToolchain::collect(&read.env, &go.env, found);
         let mut facts = Facts {
-            snapshot_version: SNAPSHOT_VERSION,
-            os,
-            env,
             go,
-            go_env_file,
             goroot_env,
             c_toolchain,
-            profiles,
-            windows,
+            ..read
         };
         facts.restore_gotoolchain();
-        let settings = facts.go_settings();
-        facts
-            .os
-            .mark_windows_drives(|name| settings.get(name).map(|s| s.value.clone()));
-        snapshot::redact(facts)
+        if facts.os.wsl.is_some() {
+            let settings = facts.go_settings();
+            facts
+                .os
+                .mark_windows_drives(|name| settings.get(name).map(|s| s.value.clone()));
+        }
+        // What go added, beside empty copies of the rest.
+        let added = Facts {
+            snapshot_version: SNAPSHOT_VERSION,
+            os: facts.os.clone(),
+            env: EnvFacts::default(),
+            go: facts.go.clone(),
+            go_env_file: GoEnvFile::default(),
+            goroot_env: facts.goroot_env.clone(),
+            c_toolchain: facts.c_toolchain.clone(),
+            profiles: Vec::new(),
+            windows: None,
+        };
+        match snapshot::redact_part(&added, &secrets) {
+            Some(added) => Facts {
+                os: added.os,
+                go: added.go,
+                goroot_env: added.goroot_env,
+                c_toolchain: added.c_toolchain,
+                ..known
+            },
+            None => snapshot::redact(facts),
+        }
     }
 }
 
@@ -185,10 +251,8 @@ impl Facts {
             return;
         }
         self.go.env.insert("GOTOOLCHAIN".into(), String::new());
-        let value = self.go_settings().remove("GOTOOLCHAIN").map(|s| s.value);
-        self.go
-            .env
-            .insert("GOTOOLCHAIN".into(), value.unwrap_or_default());
+        let value = self.go_setting("GOTOOLCHAIN").value;
+        self.go.env.insert("GOTOOLCHAIN".into(), value);
     }
 
     pub fn is_windows(&self) -> bool {

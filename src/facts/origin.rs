@@ -114,6 +114,13 @@ impl Facts {
             .collect()
     }
 
+    /// One Go variable, as [`Facts::go_settings`] gives it.
+    pub fn go_setting(&self, name: &str) -> Setting {
+        let user = self.go_env_file_parsed();
+        let goroot = self.goroot_env.as_ref().and_then(ParsedFile::parse);
+        self.setting(name, user.as_ref(), goroot.as_ref())
+    }
+
     fn setting(
         &self,
         name: &str,

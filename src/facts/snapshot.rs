@@ -48,8 +48,12 @@ const SECRET_WORDS: [&str; 9] = [
 const MIN_SCRUBBED_LEN: usize = 8;
 
 pub fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    SECRET_WORDS.iter().any(|w| upper.contains(w))
+    // Compared in place, ignoring ASCII case: redaction asks this of every key.
+    let name = name.as_bytes();
+    SECRET_WORDS.iter().any(|w| {
+        name.windows(w.len())
+            .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
+    })
 }
 
 /// `scheme://user:password@host/...` -> `scheme://REDACTED@host/...`, anywhere in `text`
@@ -91,16 +95,41 @@ fn may_hold_token(text: &str) -> bool {
 
 /// The facts with every secret replaced by `REDACTED`.
 pub fn redact(facts: Facts) -> Facts {
+    redact_finding(facts).0
+}
+
+/// [`redact`], and the secret values it scrubbed from other strings, for
+/// [`redact_part`].
+pub(super) fn redact_finding(facts: Facts) -> (Facts, Vec<String>) {
     let Ok(mut json) = serde_json::to_value(&facts) else {
-        return facts;
+        return (facts, Vec::new());
     };
+    let secrets = secrets_in(&json);
+    scrub(&mut json, None, &secrets);
+    (serde_json::from_value(json).unwrap_or(facts), secrets)
+}
+
+/// Facts added to facts already redacted (what go answered, after the files were read),
+/// redacted with the secrets found there; `known` is what [`redact_finding`] returned
+/// for them. None when the part holds a secret of its own that `known` lacks: the part
+/// already redacted may hold a copy of it, so the whole must be redacted again.
+pub(super) fn redact_part(part: &Facts, known: &[String]) -> Option<Facts> {
+    let mut json = serde_json::to_value(part).ok()?;
+    if secrets_in(&json).iter().any(|s| !known.contains(s)) {
+        return None;
+    }
+    scrub(&mut json, None, known);
+    serde_json::from_value(json).ok()
+}
+
+/// The secret values to scrub wherever they appear, longest first.
+fn secrets_in(json: &Value) -> Vec<String> {
     let mut secrets = Vec::new();
-    collect_secrets(&json, None, &mut secrets);
+    collect_secrets(json, None, &mut secrets);
     secrets.retain(|s| s.len() >= MIN_SCRUBBED_LEN && s != REDACTED);
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     secrets.dedup();
-    scrub(&mut json, None, &secrets);
-    serde_json::from_value(json).unwrap_or(facts)
+    secrets
 }
 
 /// Values of secret-named variables (map entries and `NAME=VALUE` file lines), so the
@@ -173,7 +202,10 @@ fn scrub(value: &mut Value, key: Option<&str>, secrets: &[String]) {
 fn scrub_string(s: &str, secrets: &[String]) -> String {
     let mut text = redact_tokens(&redact_urls(s));
     for secret in secrets {
-        text = text.replace(secret.as_str(), REDACTED);
+        // Most strings hold none: look before copying.
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), REDACTED);
+        }
     }
     text
 }

@@ -7,7 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use super::env::{find_first, EnvFacts};
+use super::env::EnvFacts;
+
+/// The commands [`CToolchain::collect`] looks for on PATH besides CC's own (and
+/// `pkgconf`, only when there is no `pkg-config`): they can be found before go answers.
+pub const LOOKED_UP: [&str; 4] = ["gcc", "clang", "cc", "pkg-config"];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -26,8 +30,12 @@ pub struct CToolchain {
 }
 
 impl CToolchain {
-    pub fn collect(env: &EnvFacts, go_env: &BTreeMap<String, String>, dirs: &[String]) -> Self {
-        let found = |name: &str| find_first(dirs, name).map(|p| p.to_string_lossy().into_owned());
+    /// `found` finds a command on PATH.
+    pub fn collect(
+        env: &EnvFacts,
+        go_env: &BTreeMap<String, String>,
+        found: impl Fn(&str) -> Option<String>,
+    ) -> Self {
         let (cc, cc_from) = match (
             env.non_empty("CC"),
             go_env.get("CC").filter(|v| !v.is_empty()),
