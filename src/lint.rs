@@ -13,6 +13,7 @@ use crate::diag::suppression::{self, Date};
 use crate::diag::{self, Diagnostic};
 use crate::document::{Document, Entry, Node, Span};
 use crate::error::Error;
+use crate::rule::eval::SharedSelects;
 use crate::rule::registry::{self, BuiltinRule, Wanted};
 use crate::rule::schema::{ParamValue, RuleTarget, Severity};
 use crate::rule::{Repository, Rule, RuleSource};
@@ -45,6 +46,8 @@ pub struct RuleSet {
     /// Every known rule, sorted by id.
     pub rules: Vec<Rule>,
     enabled: Vec<bool>,
+    /// The rules' select queries, each distinct one numbered once (see [`SharedSelects`]).
+    selects: SharedSelects,
     per_file_ignores: Vec<(GlobSet, Vec<String>)>,
     root: std::path::PathBuf,
     docs_url: String,
@@ -275,6 +278,7 @@ impl RuleSet {
             .collect();
         enabled.truncate(sources.len());
         Ok(RuleSet {
+            selects: SharedSelects::new(&rules),
             rules,
             enabled,
             per_file_ignores,
@@ -500,9 +504,15 @@ impl RuleSet {
                     .filter(|(_, &on)| on)
                     .map(|(r, _)| r)
             };
-            for rule in enabled().filter(|r| r.applies_to(doc)) {
+            // Each distinct select query is run at most once on this document.
+            let mut selections = vec![None; self.selects.count];
+            let with_ids = self.rules.iter().zip(&self.selects.ids).zip(&self.enabled);
+            for ((rule, ids), _) in with_ids.filter(|(_, &on)| on) {
+                if !rule.applies_to(doc) {
+                    continue;
+                }
                 found.extend(
-                    rule.evaluate(doc, repo)
+                    rule.evaluate_shared(doc, repo, ids, &mut selections)
                         .into_iter()
                         .map(|d| self.decorate(d)),
                 );

@@ -97,6 +97,8 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
         .iter()
         .map(|p| workspace::load::normalize(&base.join(p)))
         .collect();
+    // Only a fix or a diff reads the files to fix: a plain check skips the path tests.
+    let fixing = args.fix || args.diff;
     let fixable = |display: &str| {
         let path = workspace::load::normalize(&base.join(display));
         given.iter().any(|root| path.starts_with(root))
@@ -125,7 +127,7 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
             .chain(machine.map(|l| (l, false)))
         {
             diagnostics.extend(linted.diagnostics);
-            if let (true, Some(text)) = (is_file && fixable(&linted.path), &linted.text) {
+            if let (true, Some(text)) = (fixing && is_file && fixable(&linted.path), &linted.text) {
                 files.push(fix::CheckedFile {
                     source: text.clone(),
                     syntax_errors: linted.syntax_errors,

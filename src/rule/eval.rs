@@ -1,8 +1,8 @@
 //! Running compiled rules on a document.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::query::Hit;
+use super::query::{Hit, Query};
 use super::schema::RuleTarget;
 use super::template::Scope;
 use super::{Repository, Rule};
@@ -28,11 +28,44 @@ impl Rule {
         root: &Node,
         repo: &dyn Repository,
     ) -> Vec<Diagnostic> {
+        self.evaluate_checks(doc, root, repo, None)
+    }
+
+    /// As [`Rule::evaluate`], taking each check's selection from `selections` (made on
+    /// `doc`'s root by whichever rule needed it first), indexed by `ids` (this rule's
+    /// entry of [`SharedSelects`]).
+    pub fn evaluate_shared<'d>(
+        &self,
+        doc: &'d Document,
+        repo: &dyn Repository,
+        ids: &[usize],
+        selections: &mut [Selection<'d>],
+    ) -> Vec<Diagnostic> {
+        self.evaluate_checks(doc, &doc.root, repo, Some((ids, selections)))
+    }
+
+    fn evaluate_checks<'d>(
+        &self,
+        doc: &'d Document,
+        root: &'d Node,
+        repo: &dyn Repository,
+        mut shared: Option<(&[usize], &mut [Selection<'d>])>,
+    ) -> Vec<Diagnostic> {
         let root = Hit { doc, node: root };
         let mut out = Vec::new();
-        for check in &self.checks {
+        for (i, check) in self.checks.iter().enumerate() {
             let mut seen = HashSet::new();
-            for hit in check.select.select(root) {
+            let owned;
+            let hits: &[Hit<'d>] = match shared.as_mut() {
+                Some((ids, selections)) => {
+                    selections[ids[i]].get_or_insert_with(|| check.select.select(root))
+                }
+                None => {
+                    owned = check.select.select(root);
+                    &owned
+                }
+            };
+            for &hit in hits {
                 let scope = Scope {
                     hit,
                     selected: hit,
@@ -153,6 +186,44 @@ fn assignment_of<'d>(view: Hit<'d>, selected: Hit<'d>) -> Option<Hit<'d>> {
         doc: view.doc,
         node,
     })
+}
+
+/// A select query's hits on a document, once made.
+pub type Selection<'d> = Option<Vec<Hit<'d>>>;
+
+/// Checks of different rules often select the same nodes: five select
+/// `jobs.*.steps[?uses ^= 'actions/setup-go@']`, two `jobs.*.strategy.matrix.go[*]`.
+/// A query is a pure function of the tree, so a document's selection for each distinct
+/// query is made once and shared (see [`Rule::evaluate_shared`]).
+#[derive(Debug, Default)]
+pub struct SharedSelects {
+    /// For each rule, for each of its checks, the index of its select query among the
+    /// distinct ones.
+    pub ids: Vec<Vec<usize>>,
+    /// How many distinct queries there are.
+    pub count: usize,
+}
+
+impl SharedSelects {
+    pub fn new(rules: &[Rule]) -> SharedSelects {
+        let mut index: HashMap<&Query, usize> = HashMap::new();
+        let ids = rules
+            .iter()
+            .map(|rule| {
+                rule.checks
+                    .iter()
+                    .map(|check| {
+                        let next = index.len();
+                        *index.entry(&check.select).or_insert(next)
+                    })
+                    .collect()
+            })
+            .collect();
+        SharedSelects {
+            ids,
+            count: index.len(),
+        }
+    }
 }
 
 /// Where a finding about the whole file points: its first line.

@@ -11,6 +11,8 @@ pub(super) struct Pad {
     pub count: usize,
 }
 
+use std::cell::Cell;
+
 /// Every this many characters, the byte offset is remembered.
 const STRIDE: usize = 64;
 
@@ -22,6 +24,10 @@ pub(super) struct Offsets<'t> {
     checkpoints: Option<Vec<usize>>,
     /// Sorted by `at`, each with the fed index where its spaces start.
     pads: Vec<(Pad, usize)>,
+    /// The last character index asked for and its byte offset: saphyr's positions mostly
+    /// increase, so the next one is usually found by walking on from here rather than
+    /// from a checkpoint up to `STRIDE - 1` characters back.
+    cursor: Cell<(usize, usize)>,
 }
 
 impl<'t> Offsets<'t> {
@@ -45,12 +51,16 @@ impl<'t> Offsets<'t> {
             text,
             checkpoints,
             pads,
+            cursor: Cell::new((0, 0)),
         }
     }
 
     /// The index in the file's characters of the fed character at `fed` (a padding space
     /// maps to the character it precedes).
     pub(super) fn original(&self, fed: usize) -> usize {
+        if self.pads.is_empty() {
+            return fed;
+        }
         let i = self.pads.partition_point(|&(_, start)| start <= fed);
         if i == 0 {
             return fed;
@@ -72,13 +82,19 @@ impl<'t> Offsets<'t> {
             return self.text.len();
         };
         let bytes = self.text.as_bytes();
-        let mut at = start;
-        for _ in 0..index % STRIDE {
+        let (mut char_at, mut at) = (index - index % STRIDE, start);
+        let (cursor_char, cursor_at) = self.cursor.get();
+        if char_at < cursor_char && cursor_char <= index {
+            (char_at, at) = (cursor_char, cursor_at);
+        }
+        while char_at < index {
             match bytes.get(at) {
                 Some(&b) => at += utf8_len(b),
-                None => break,
+                None => return self.text.len(),
             }
+            char_at += 1;
         }
+        self.cursor.set((index, at));
         at.min(self.text.len())
     }
 }
