@@ -321,6 +321,12 @@ pub fn normalize(path: &Path) -> PathBuf {
             return normalize_unix(&joined);
         }
     }
+    by_components(path)
+}
+
+/// [`normalize`]'s definition: `std::path::absolute`, then the components, `..` popping
+/// one.
+fn by_components(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut out = PathBuf::new();
     for component in absolute.components() {
@@ -335,9 +341,10 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// [`normalize`] of an absolute Unix path (the current folder already joined), on its bytes: the same result as going through
-/// `Path::components` (empty and `.` parts dropped, `..` removing the part before it,
-/// never above the root), at a fraction of the cost; a check normalizes every file's path.
+/// [`normalize`] of an absolute Unix path (the current folder already joined), on its
+/// bytes: the same result as [`by_components`] (empty and `.` parts dropped, `..`
+/// removing the part before it, never above the root), at a fraction of the cost; a
+/// check normalizes every file's path.
 #[cfg(unix)]
 fn normalize_unix(path: &std::ffi::OsStr) -> PathBuf {
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -364,25 +371,9 @@ fn normalize_unix(path: &std::ffi::OsStr) -> PathBuf {
 
 #[cfg(all(test, unix))]
 mod normalize_tests {
-    use std::path::{Component, Path, PathBuf};
+    use std::path::Path;
 
-    use super::normalize;
-
-    /// The definition: `std::path::absolute`, then the components, `..` popping one.
-    fn by_components(path: &Path) -> PathBuf {
-        let absolute = std::path::absolute(path).unwrap();
-        let mut out = PathBuf::new();
-        for component in absolute.components() {
-            match component {
-                Component::CurDir => {}
-                Component::ParentDir => {
-                    out.pop();
-                }
-                other => out.push(other),
-            }
-        }
-        out
-    }
+    use super::{by_components, normalize};
 
     #[test]
     fn bytes_agree_with_components() {
