@@ -10,6 +10,9 @@
 //! Skipped, loudly, without them; CI sets all of them and GOPOLICY_REQUIRE_WINE=1, which
 //! turns the skip into a failure.
 
+// Wine runs on Unix; a Windows build of this test has nothing to run it with.
+#![cfg(unix)]
+
 mod common;
 
 use std::path::{Path, PathBuf};
