@@ -189,7 +189,8 @@ impl RuleSet {
                 .collect()
         };
 
-        // Params and severities, by rule.
+        // Params and severities, by rule. Params index `sources` only: `load_for` never
+        // defers a rule that a params selector selects (it is compiled with them).
         let mut params: Vec<BTreeMap<String, ParamValue>> = vec![BTreeMap::new(); sources.len()];
         let mut param_origins: Vec<BTreeMap<String, Origin>> = vec![BTreeMap::new(); sources.len()];
         for (selector, values) in &config.params {

@@ -148,8 +148,9 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     Ok(if failed { EXIT_FINDINGS } else { 0 })
 }
 
-/// Compile now the regexes of the enabled rules for `target`, rather than at their first
-/// use: all of them, though a document may reach only some.
+/// Ready now the regexes of the enabled rules for `target`, rather than at their first
+/// use: all of them, though a document may reach only some. A built-in pattern's DFAs
+/// are only loaded (build.rs compiled them); a user's pattern is compiled.
 fn compile_regexes_for(rules: &RuleSet, target: Target) {
     let applies = |r: &&crate::rule::Rule| {
         r.target == RuleTarget::File(target) || r.also_targets.contains(&target)
@@ -157,8 +158,7 @@ fn compile_regexes_for(rules: &RuleSet, target: Target) {
     for rule in rules.rules.iter().filter(applies) {
         if rules.is_enabled(&rule.id) {
             for predicate in rule.checks.iter().filter_map(|c| c.assert.as_ref()) {
-                // A built-in's regexes are tested; a user's were checked as it loaded.
-                let _ = predicate.check_regexes();
+                predicate.warm_regexes();
             }
         }
     }

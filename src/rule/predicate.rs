@@ -392,6 +392,13 @@ impl LazyRegex {
     pub fn get(&self) -> Option<&Regex> {
         self.compiled().as_ref().ok()
     }
+
+    /// Make the first use cheap: load the DFAs of a built-in pattern, compile any other.
+    pub fn warm(&self) {
+        if self.precompiled().is_none() {
+            let _ = self.compiled();
+        }
+    }
 }
 
 /// Compile `pattern` once per process: rules share patterns (PS003 and PS004 test one
@@ -443,6 +450,22 @@ impl Predicate {
 }
 
 impl Predicate {
+    /// [`LazyRegex::warm`] every regex of the predicate.
+    pub fn warm_regexes(&self) {
+        match self {
+            Predicate::Matches(re) | Predicate::NotMatches(re) => re.warm(),
+            Predicate::All(items) | Predicate::Any(items) => {
+                items.iter().for_each(Predicate::warm_regexes)
+            }
+            Predicate::Not(inner) | Predicate::On(_, inner) => inner.warm_regexes(),
+            Predicate::Extract(re, inner) => {
+                re.warm();
+                inner.warm_regexes()
+            }
+            _ => {}
+        }
+    }
+
     /// The patterns of the regexes in the predicate (for tests of the precompiled table).
     #[cfg(test)]
     pub fn patterns<'a>(&'a self, out: &mut Vec<&'a str>) {
