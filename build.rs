@@ -12,6 +12,10 @@
 
 use std::path::Path;
 
+#[path = "src/rule/pattern_params.rs"]
+mod pattern_params;
+use pattern_params::substitute_params;
+
 fn main() {
     link_without_pie();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
@@ -72,7 +76,7 @@ fn main() {
 type Patterns = std::collections::BTreeMap<String, bool>;
 
 /// The regexes a rule's predicates test (`matches`, `not_matches`, `extract`), with the
-/// default params substituted as `substitute_params` in src/rule/predicate.rs does: the
+/// default params substituted by src/rule/pattern_params.rs, as at run time: the
 /// very strings the rule hands the regex crate when no config overrides its params.
 /// And its fix's `substitute` patterns, which take no params, and whose matches a fix
 /// replaces.
@@ -91,7 +95,8 @@ fn collect_patterns(rule: &toml::Table, out: &mut Patterns) {
                     match (key.as_str(), value) {
                         ("docs" | "test" | "params", _) => {}
                         ("matches" | "not_matches" | "extract", toml::Value::String(p)) => {
-                            out.entry(substitute_params(p, params)).or_insert(false);
+                            out.entry(substitute_params(p, |n| param_value(params, n)))
+                                .or_insert(false);
                         }
                         ("substitute", toml::Value::Array(pairs)) => {
                             for pair in pairs.iter().filter_map(toml::Value::as_array) {
@@ -111,6 +116,14 @@ fn collect_patterns(rule: &toml::Table, out: &mut Patterns) {
     walk(&toml::Value::Table(rule.clone()), &params, out);
 }
 
+/// A default param's value by name.
+fn param_value(params: &[(String, String)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(p, _)| p == name)
+        .map(|(_, v)| v.clone())
+}
+
 /// `ParamValue::to_template_text`.
 fn param_text(value: &toml::Value) -> String {
     match value {
@@ -121,30 +134,6 @@ fn param_text(value: &toml::Value) -> String {
         }
         other => other.to_string(),
     }
-}
-
-/// `substitute_params` in src/rule/predicate.rs (a test checks that the two agree on
-/// every built-in rule).
-fn substitute_params(pattern: &str, params: &[(String, String)]) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let name = after.find('}').map(|close| &after[..close]);
-        match name.and_then(|n| params.iter().find(|(p, _)| p == n)) {
-            Some((name, value)) => {
-                out.push_str(value);
-                rest = &after[name.len() + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Compiling the built-in rules' regexes was nearly half a pre-commit run's instructions.

@@ -7,6 +7,7 @@ pub mod docs;
 pub mod edit;
 pub mod embedded;
 pub mod eval;
+mod pattern_params;
 pub mod predicate;
 pub mod query;
 pub mod quote;

@@ -492,28 +492,11 @@ fn go_compare(a: &str, b: &str) -> Option<std::cmp::Ordering> {
     ))
 }
 
-/// A regex pattern with each `{param}` naming a declared param replaced by its value;
-/// every other brace is the regex's own (`[0-9]{2,}`).
+/// A regex pattern with each `{param}` naming a declared param replaced by its value.
 fn substitute_params(pattern: &str, params: &BTreeMap<String, ParamValue>) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let name = after.find('}').map(|close| &after[..close]);
-        match name.and_then(|n| params.get(n).map(|v| (n, v))) {
-            Some((name, value)) => {
-                out.push_str(&value.to_template_text());
-                rest = &after[name.len() + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    super::pattern_params::substitute_params(pattern, |name| {
+        params.get(name).map(ParamValue::to_template_text)
+    })
 }
 
 fn yaml_type_is(got: YamlType, want: YamlTypeName) -> bool {
