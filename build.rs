@@ -254,10 +254,34 @@ fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
 /// run. As a position-independent executable, the dynamic loader first applies tens of
 /// thousands of relative relocations to the 10 MB binary (a third of a `--version` run's
 /// instructions); linked at a fixed address, there are none. Go links its own binaries
-/// the same way on Linux.
+/// the same way on Linux. .cargo/config.toml asks for a static, fixed-address binary
+/// on Linux with glibc; that needs glibc's static library, which some distributions
+/// package apart, so its absence is reported here rather than as a linker error.
 fn link_without_pie() {
     let var = |name: &str| std::env::var(name).unwrap_or_default();
-    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" {
+    if var("CARGO_CFG_TARGET_OS") != "linux" || var("CARGO_CFG_TARGET_ENV") != "gnu" {
+        return;
+    }
+    if !var("CARGO_CFG_TARGET_FEATURE")
+        .split(',')
+        .any(|f| f == "crt-static")
+    {
         println!("cargo:rustc-link-arg-bins=-no-pie");
+        return;
+    }
+    let linker = std::env::var("RUSTC_LINKER").unwrap_or_else(|_| "cc".to_owned());
+    let found = std::process::Command::new(&linker)
+        .arg("-print-file-name=libc.a")
+        .output()
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .is_some_and(|path| Path::new(&path).is_absolute() && Path::new(&path).exists());
+    if !found {
+        panic!(
+            "gopolicy links glibc statically on Linux (.cargo/config.toml), but `{linker}` \
+             finds no libc.a. Install glibc's static library (Debian/Ubuntu: libc6-dev; \
+             Fedora/RHEL: glibc-static; openSUSE: glibc-devel-static), or build a dynamic \
+             binary with RUSTFLAGS set and empty: `RUSTFLAGS= cargo build --release`."
+        );
     }
 }

@@ -27,7 +27,8 @@ fi
 cargo build --release --quiet
 target=${CARGO_TARGET_DIR:-target}
 case $target in /*) ;; *) target=$root/$target ;; esac
-gopolicy=$target/release/gopolicy
+# Cargo builds for the host tuple by name (.cargo/config.toml), so under its folder.
+gopolicy=$target/$(rustc --print host-tuple)/release/gopolicy
 
 if ! command -v hyperfine >/dev/null; then
   (apt-get install -y -qq hyperfine >/dev/null 2>&1) || true

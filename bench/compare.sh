@@ -31,7 +31,8 @@ runs=${RUNS:-30}
 cargo build --release --quiet
 target=${CARGO_TARGET_DIR:-target}
 case $target in /*) ;; *) target=$root/$target ;; esac
-gopolicy=$target/release/gopolicy
+# Cargo builds for the host tuple by name (.cargo/config.toml), so under its folder.
+gopolicy=$target/$(rustc --print host-tuple)/release/gopolicy
 
 command -v hyperfine >/dev/null || (apt-get install -y -qq hyperfine >/dev/null 2>&1) || true
 command -v hyperfine >/dev/null || { echo "hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
-bin="${CARGO_TARGET_DIR:-target}/release/gopolicy"
+# Cargo builds for the host tuple by name (.cargo/config.toml), so under its folder.
+bin="${CARGO_TARGET_DIR:-target}/$(rustc --print host-tuple)/release/gopolicy"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 printf 'module example.com/m\n\ngo 1.22.0\n\nrequire (\n\tgolang.org/x/mod v0.20.0\n\tgolang.org/x/text v0.16.0 // indirect\n)\n' > "$dir/go.mod"

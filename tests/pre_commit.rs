@@ -99,10 +99,15 @@ fn slow_tests_wanted() -> bool {
     pre_commit().is_some()
 }
 
-/// The target folder this test binary was built in (target/debug/deps/.. -> target).
+/// The target folder this test binary was built in: the outermost folder above it that
+/// cargo tags (target/<host tuple>/debug/gopolicy -> target; both folders are tagged).
 fn target_dir() -> PathBuf {
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_gopolicy"));
-    exe.parent().and_then(Path::parent).unwrap().to_path_buf()
+    exe.ancestors()
+        .filter(|dir| dir.join("CACHEDIR.TAG").is_file())
+        .last()
+        .expect("cargo tags its target folder with CACHEDIR.TAG")
+        .to_path_buf()
 }
 
 /// `pre-commit try-repo <this repo> HOOK --files FILES` in `repo`.
@@ -120,7 +125,7 @@ fn try_repo(repo: &Path, hook: &str, files: &[&str]) -> (bool, String) {
         .arg("--files")
         .args(files)
         .current_dir(repo)
-        // pre-commit's `cargo install` builds in this run's target folder (target/release),
+        // pre-commit's `cargo install` builds in this run's target folder (its release dir),
         // so the dependencies built for the release binary are not built again.
         .env("CARGO_TARGET_DIR", target_dir())
         .env_remove("GIT_DIR")

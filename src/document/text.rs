@@ -87,7 +87,7 @@ fn decode_utf16(
     let invalid = DecodeError::InvalidUtf16 {
         encoding: encoding.name(),
     };
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(invalid);
     }
     let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));

@@ -110,7 +110,7 @@ pub fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, part) in text.split('`').enumerate() {
         // Odd parts are code spans, when the backticks pair up.
-        if i % 2 == 1 && ticks % 2 == 0 {
+        if i % 2 == 1 && ticks.is_multiple_of(2) {
             out.push('`');
             out.push_str(&part.replace('|', "\\|").replace('\n', " "));
             out.push('`');

@@ -197,7 +197,7 @@ fn files_and_folders_churning_during_runs_never_crash_a_run() {
             while !stop.load(Ordering::Relaxed) {
                 for i in 0..50 {
                     let dir = root.join(format!("d{i}/sub"));
-                    if (round + i) % 2 == 0 {
+                    if (round + i).is_multiple_of(2) {
                         let _ = std::fs::create_dir_all(&dir);
                         let _ = std::fs::write(dir.join("go.mod"), GO_MOD);
                         let _ = std::fs::write(dir.join("x.sh"), "export GOPATH=/go\n");
