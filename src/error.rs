@@ -14,22 +14,24 @@ pub struct SourceError {
 }
 
 impl SourceError {
+    /// `text` is copied: errors are rare, and the texts they come from are often
+    /// borrowed (a built-in rule's is static).
     pub fn new(
         path: &str,
-        text: &Arc<str>,
+        text: &str,
         span: Option<Range<usize>>,
         message: impl Into<String>,
     ) -> Self {
         SourceError {
             path: path.to_owned(),
-            text: text.clone(),
+            text: Arc::from(text),
             span,
             message: message.into(),
         }
     }
 
     /// From a TOML deserialization error, keeping its span.
-    pub fn from_toml(path: &str, text: &Arc<str>, error: &toml::de::Error) -> Self {
+    pub fn from_toml(path: &str, text: &str, error: &toml::de::Error) -> Self {
         SourceError::new(path, text, error.span(), error.message().trim().to_owned())
     }
 }

@@ -1,6 +1,6 @@
 //! Running compiled rules on a document.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::query::{Hit, Query};
 use super::schema::RuleTarget;
@@ -206,22 +206,29 @@ pub struct SharedSelects {
 
 impl SharedSelects {
     pub fn new(rules: &[Rule]) -> SharedSelects {
-        let mut index: HashMap<&Query, usize> = HashMap::new();
+        // A few dozen queries, most told apart by their first segment: a scan costs less
+        // than hashing each query's tree.
+        let mut distinct: Vec<&Query> = Vec::new();
         let ids = rules
             .iter()
             .map(|rule| {
                 rule.checks
                     .iter()
-                    .map(|check| {
-                        let next = index.len();
-                        *index.entry(&check.select).or_insert(next)
-                    })
+                    .map(
+                        |check| match distinct.iter().position(|q| *q == &check.select) {
+                            Some(at) => at,
+                            None => {
+                                distinct.push(&check.select);
+                                distinct.len() - 1
+                            }
+                        },
+                    )
                     .collect()
             })
             .collect();
         SharedSelects {
             ids,
-            count: index.len(),
+            count: distinct.len(),
         }
     }
 }

@@ -16,8 +16,8 @@ pub mod registry;
 pub mod schema;
 pub mod template;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::document::Target;
 use crate::error::SourceError;
@@ -46,7 +46,8 @@ impl Repository for NoFiles {
 #[derive(Debug)]
 pub struct RuleSource {
     pub path: String,
-    pub text: Arc<str>,
+    /// Only for messages: a built-in rule's is borrowed, not copied, at every start.
+    pub text: Cow<'static, str>,
     pub spec: RuleSpec,
     pub builtin: bool,
 }
@@ -119,10 +120,9 @@ fn is_rule_name(name: &str) -> bool {
 impl RuleSource {
     /// Parse a rule file and check what the types alone cannot.
     pub fn parse(path: &str, text: &str, builtin: bool) -> Result<RuleSource, SourceError> {
-        let text: Arc<str> = Arc::from(text);
         let spec: RuleSpec =
-            toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
-        RuleSource::checked(path, text, spec, builtin)
+            toml::from_str(text).map_err(|e| SourceError::from_toml(path, text, &e))?;
+        RuleSource::checked(path, Cow::Owned(text.to_owned()), spec, builtin)
     }
 
     /// A built-in rule from the form build.rs embeds (no docs, no tests, no spans);
@@ -130,22 +130,21 @@ impl RuleSource {
     /// time: it is parsed now, to report the error.
     pub fn from_builtin(
         path: &str,
-        text: &str,
+        text: &'static str,
         form: Option<&'static embedded::Value>,
     ) -> Result<RuleSource, SourceError> {
         let Some(form) = form else {
             return RuleSource::parse(path, text, true);
         };
-        let text: Arc<str> = Arc::from(text);
         let spec = <RuleSpec as serde::Deserialize>::deserialize(form)
-            .map_err(|e| SourceError::new(path, &text, None, e.to_string()))?;
-        RuleSource::checked(path, text, spec, true)
+            .map_err(|e| SourceError::new(path, text, None, e.to_string()))?;
+        RuleSource::checked(path, Cow::Borrowed(text), spec, true)
     }
 
     /// Check what the types alone cannot.
     fn checked(
         path: &str,
-        text: Arc<str>,
+        text: Cow<'static, str>,
         spec: RuleSpec,
         builtin: bool,
     ) -> Result<RuleSource, SourceError> {

@@ -34,7 +34,9 @@ pub struct Discovered {
 /// as gopolicy knows its kind. Paths are shown relative to `base`.
 pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
     let cwd = base;
-    let excludes = build_excludes(config);
+    // Built at the first folder: a hook names files, and building the matcher costs a
+    // one-file run a tenth of its instructions.
+    let mut excludes = None;
     let mut out = Discovered::default();
     for path in paths {
         let display = display_path(path, cwd);
@@ -61,7 +63,8 @@ pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
             }
             continue;
         }
-        walk_dir(path, cwd, config, &excludes, &mut out);
+        let excludes = excludes.get_or_insert_with(|| build_excludes(config));
+        walk_dir(path, cwd, config, excludes, &mut out);
     }
     out.files.sort();
     out.files.dedup();
