@@ -458,18 +458,31 @@ impl RuleSet {
 
     /// The rules that run, by id, as reports describe them.
     pub fn infos(&self) -> BTreeMap<String, crate::report::RuleInfo> {
+        self.infos_of(|_| true)
+    }
+
+    /// [`Self::infos`] of the rules `wanted` keeps (by id): a report describes only the
+    /// rules that reported something.
+    pub fn infos_of(
+        &self,
+        wanted: impl Fn(&str) -> bool,
+    ) -> BTreeMap<String, crate::report::RuleInfo> {
         let mut infos: BTreeMap<String, crate::report::RuleInfo> = self
             .rules
             .iter()
             .zip(&self.enabled)
-            .filter(|(_, &on)| on)
+            .filter(|(r, &on)| on && wanted(&r.id))
             .map(|(r, _)| {
                 let info = crate::report::RuleInfo::new(r, self.docs_url(&r.id));
                 (r.id.clone(), info)
             })
             .collect();
         // What build.rs keeps of a deferred rule is enough: no need to compile it.
-        for d in self.deferred.iter().filter(|d| d.enabled) {
+        for d in self
+            .deferred
+            .iter()
+            .filter(|d| d.enabled && wanted(d.builtin.id))
+        {
             let rule = d.builtin;
             let info = crate::report::RuleInfo {
                 id: rule.id.to_owned(),

@@ -290,11 +290,14 @@ fn report(
     sources: BTreeMap<String, report::Source>,
     files_checked: usize,
 ) -> Result<u8, Error> {
+    let reported: std::collections::BTreeSet<&str> =
+        diagnostics.iter().map(|d| d.id.as_str()).collect();
+    let infos = rules.infos_of(|id| reported.contains(id));
     let mut report = Report {
         diagnostics,
         files_checked,
         sources,
-        rules: rules.infos(),
+        rules: infos,
     };
     if let Some(code) = args
         .baseline

@@ -22,7 +22,7 @@ pub struct Report {
     pub files_checked: usize,
     /// Every file (or view) checked, by display path.
     pub sources: BTreeMap<String, Source>,
-    /// The rules that ran, by id, for formats that describe rules (SARIF).
+    /// The rules that reported something, by id, for formats that describe rules (SARIF).
     pub rules: BTreeMap<String, RuleInfo>,
 }
 
