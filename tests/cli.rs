@@ -1047,3 +1047,44 @@ expect = [{{ id = \"ORG001\", file = \"a/go.mod\", line = 1 }}]
     );
     assert!(!out.stdout.contains("FAIL"), "{out}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Help
+
+/// Each subcommand's help opens with its own description and lists its own flags (clap
+/// is given a subcommand's arguments only when it is run, so this is worth checking), and
+/// the top-level help lists every subcommand with its description.
+#[test]
+fn each_subcommand_has_its_own_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let subcommands = [
+        (
+            "check",
+            "Check files (default: the repository at .)",
+            "--fail-on",
+        ),
+        ("rules", "List the rules", "--select"),
+        ("explain", "Show a rule's documentation", "<RULE>"),
+        ("test-rules", "Run the [[test]] cases of rules", "[DIR]"),
+        ("doctor", "Check this machine's Go setup", "--shell"),
+        ("facts", "Show this machine's Go environment", "--facts"),
+        ("lsp", "Run the language server", "--help"),
+    ];
+    let top = common::gopolicy(dir.path(), &["--help"]).stdout;
+    for (name, about, flag) in subcommands {
+        assert!(
+            top.lines()
+                .any(|l| l.trim_start().starts_with(name) && l.contains(about)),
+            "{name} in:\n{top}"
+        );
+        let out = common::gopolicy(dir.path(), &[name, "--help"]);
+        out.expect_code(0);
+        let help = &out.stdout;
+        assert!(help.starts_with(about), "{name}:\n{help}");
+        assert!(help.contains(flag), "{name} lacks {flag}:\n{help}");
+        assert!(
+            help.contains("--no-color"),
+            "{name} lacks the global flags:\n{help}"
+        );
+    }
+}
