@@ -45,8 +45,10 @@
 //! - a tab right after a `:` (`a:\t1`) is still an error ("':' must be followed by a
 //!   valid YAML whitespace"), though YAML 1.2 allows it.
 
+mod block;
 mod build;
 mod comments;
+mod diff;
 mod maps;
 mod offsets;
 mod schema;
@@ -58,7 +60,7 @@ use crate::document::{Document, SourceText, Target};
 
 /// Parse a YAML file. Never fails: syntax errors are on the document.
 pub fn parse(source: SourceText, target: Target) -> Document {
-    let built = build::build(&source);
+    let built = block::parse(&source).unwrap_or_else(|| build::build(&source));
     let comments = comments::collect(&source.text, built.scalars);
     Document {
         target,
@@ -69,5 +71,16 @@ pub fn parse(source: SourceText, target: Target) -> Document {
     }
 }
 
+/// How the fast parser does on `source` against the saphyr path: `None` when it leaves
+/// the text to saphyr, else the first difference between the two trees, if any. For the
+/// differential tests and the `yaml_fast` fuzz target.
+#[doc(hidden)]
+pub fn fast_path_difference(source: &SourceText) -> Option<Option<String>> {
+    let fast = block::parse(source)?;
+    Some(diff::difference(&fast, &build::build(source)))
+}
+
+#[cfg(test)]
+mod block_tests;
 #[cfg(test)]
 mod tests;

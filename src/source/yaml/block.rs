@@ -46,7 +46,8 @@ pub(super) fn parse(source: &SourceText) -> Option<Built> {
         b: bytes,
         pos: 0,
         depth: 0,
-        scalars: Vec::new(),
+        // About one scalar per 16 bytes in workflow files.
+        scalars: Vec::with_capacity(bytes.len() / 16),
         errors: Vec::new(),
     };
     let root = parser.stream()?;
@@ -84,6 +85,27 @@ fn blank(b: u8) -> bool {
 fn flow_indicator(b: u8) -> bool {
     matches!(b, b',' | b'[' | b']' | b'{' | b'}')
 }
+
+/// [`CLASS`] bit: the byte may end a plain scalar (white space, a line break, `:`).
+const STOP: u8 = 1;
+/// [`CLASS`] bit: the byte ends a plain scalar in a flow collection.
+const FLOW_STOP: u8 = 2;
+
+/// Each byte's [`STOP`] and [`FLOW_STOP`] bits (a NUL never reaches the parser).
+static CLASS: [u8; 256] = {
+    let mut class = [0; 256];
+    let mut i = 0;
+    while i < 6 {
+        class[b" \t\n\r:\0"[i] as usize] = STOP;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 5 {
+        class[b",[]{}"[i] as usize] = FLOW_STOP;
+        i += 1;
+    }
+    class
+};
 
 impl Parser<'_> {
     fn at(&self, i: usize) -> u8 {
@@ -255,7 +277,8 @@ impl Parser<'_> {
         let mut end = dash;
         let mut items = Vec::new();
         let next = loop {
-            // `pos` is at a `-` followed by white space.
+            // `pos` is at a `-` followed by white space, at column `col`.
+            let item_dash = self.pos;
             self.pos += 1;
             self.skip_spaces();
             if self.at(self.pos) == b'\t' {
@@ -280,7 +303,7 @@ impl Parser<'_> {
                 }
             } else {
                 start.get_or_insert(content);
-                self.inline_item(col)?
+                self.inline_item(col, col + (content - item_dash))?
             };
             end = end.max(item.span.end);
             items.push(item);
@@ -301,10 +324,9 @@ impl Parser<'_> {
         Some((Node::list(Span::new(start, end), items), next))
     }
 
-    /// A sequence entry's node that starts on the `-` line (`pos` at it): a nested `- `,
-    /// a compact map, a block scalar or a one-line node.
-    fn inline_item(&mut self, col: usize) -> Option<(Node, isize)> {
-        let here = self.pos - self.line_start(self.pos);
+    /// A sequence entry's node that starts on the `-` line (`pos` at it, column `here`):
+    /// a nested `- `, a compact map, a block scalar or a one-line node.
+    fn inline_item(&mut self, col: usize, here: usize) -> Option<(Node, isize)> {
         if self.dash(self.pos) {
             return self.sequence(here, false);
         }
@@ -317,10 +339,6 @@ impl Parser<'_> {
         }
         self.end_line()?;
         Some((inline.node, self.next_line()?))
-    }
-
-    fn line_start(&self, at: usize) -> usize {
-        memchr::memrchr(b'\n', &self.b[..at]).map_or(0, |i| i + 1)
     }
 
     /// A block map at column `col` whose first key (`first`) was read; `pos` is just
@@ -556,36 +574,37 @@ impl Parser<'_> {
     /// indicator in a flow, or at the line end.
     fn plain_end(&self, start: usize, in_flow: bool) -> usize {
         let b = self.b;
+        let stops = if in_flow { STOP | FLOW_STOP } else { STOP };
         let mut i = start;
         loop {
-            while i < b.len() {
-                let c = b[i];
-                if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
-                    break;
-                }
-                if c == b':' && (self.blankz(i + 1) || (in_flow && flow_indicator(self.at(i + 1))))
-                {
-                    return i;
-                }
-                if in_flow && flow_indicator(c) {
-                    return i;
-                }
+            // Most bytes cannot end the scalar: skip them at a table look-up each.
+            while i < b.len() && CLASS[usize::from(b[i])] & stops == 0 {
                 i += 1;
             }
-            let end = i;
-            while i < b.len() && blank(b[i]) {
-                i += 1;
-            }
-            if self.breakz(i) || b[i] == b'#' {
-                return end;
-            }
-            if b[i] == b':' && (self.blankz(i + 1) || (in_flow && flow_indicator(self.at(i + 1)))) {
-                return end;
-            }
-            if in_flow && flow_indicator(b[i]) {
-                return end;
+            match self.at(i) {
+                b':' if !self.value_indicator(i, in_flow) => i += 1,
+                b' ' | b'\t' => {
+                    let end = i;
+                    while blank(self.at(i)) {
+                        i += 1;
+                    }
+                    let c = self.at(i);
+                    if self.breakz(i)
+                        || c == b'#'
+                        || (c == b':' && self.value_indicator(i, in_flow))
+                        || (in_flow && flow_indicator(c))
+                    {
+                        return end;
+                    }
+                }
+                _ => return i,
             }
         }
+    }
+
+    /// Whether the `:` at `i` is a value indicator rather than text.
+    fn value_indicator(&self, i: usize, in_flow: bool) -> bool {
+        self.blankz(i + 1) || (in_flow && flow_indicator(self.at(i + 1)))
     }
 
     /// A single- or double-quoted scalar that closes on its line.
