@@ -6,6 +6,11 @@
 //! `comments` finds the comments (saphyr has no comment events) and `schema` says
 //! what a scalar loads as.
 //!
+//! `block` is tried first: a parser for the block YAML CI files are written in that
+//! builds the very tree `build` builds, several times faster, and leaves any text that
+//! uses more of YAML (anchors, tags, syntax errors, ...) to saphyr. `diff` compares the
+//! two trees; `block_tests` and the `yaml_fast` fuzz target hold them equal.
+//!
 //! The tree, as loaders such as PyYAML, Psych (GitLab) and GitHub's see it:
 //! - Spans are bytes. A scalar's span is its token as written, properties (`&anchor`,
 //!   `!tag`) and quotes included; a block scalar's runs from its properties or its `|`/`>`

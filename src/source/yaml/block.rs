@@ -444,8 +444,8 @@ impl Parser<'_> {
     /// node is a key).
     fn inline(&mut self, parent: isize) -> Option<Inline> {
         let start = self.pos;
-        let node = match self.at(start) {
-            b'"' | b'\'' => self.quoted()?,
+        let (node, lines) = match self.at(start) {
+            b'"' | b'\'' => (self.quoted()?, 1),
             b'[' | b'{' => {
                 let node = self.flow()?;
                 let after = self.pos;
@@ -464,12 +464,8 @@ impl Parser<'_> {
             self.pos = after;
             return Some(Inline { node, key: false });
         }
-        // A key: one line, short, followed by `: ` (saphyr rejects a tab there).
-        if !self.blankz(self.pos + 1) || self.pos - start > MAX_KEY {
-            return None;
-        }
-        // A plain scalar of several lines is no key.
-        if memchr::memchr(b'\n', &self.b[start..self.pos]).is_some() {
+        // A key: one line, short, followed by white space.
+        if lines > 1 || !self.blankz(self.pos + 1) || self.pos - start > MAX_KEY {
             return None;
         }
         self.pos += 1;
@@ -482,10 +478,11 @@ impl Parser<'_> {
         }
     }
 
-    /// A plain scalar in block context. It goes on over the following lines indented
-    /// deeper than the collection it is in (at column `parent`), folded as saphyr folds
-    /// them: one line break becomes a space, each further one a `\n`.
-    fn plain(&mut self, parent: isize) -> Option<Node> {
+    /// A plain scalar in block context and how many lines it spans. It goes on over the
+    /// following lines indented deeper than the collection it is in (at column
+    /// `parent`), folded as saphyr folds them: one line break becomes a space, each
+    /// further one a `\n`.
+    fn plain(&mut self, parent: isize) -> Option<(Node, usize)> {
         let start = self.pos;
         let first = self.at(start);
         let indicator = matches!(
@@ -514,7 +511,9 @@ impl Parser<'_> {
             return None;
         }
         let mut folded: Option<String> = None;
+        let mut lines = 1;
         while let Some((line, breaks)) = self.continuation(end, parent)? {
+            lines += 1;
             let line_end = self.plain_end(line, false);
             if line_end == line {
                 return None;
@@ -530,7 +529,8 @@ impl Parser<'_> {
         }
         self.pos = end;
         let value = folded.unwrap_or_else(|| self.text[start..end].to_owned());
-        Some(self.scalar(Span::new(start, end), value, ScalarStyle::Plain))
+        let node = self.scalar(Span::new(start, end), value, ScalarStyle::Plain);
+        Some((node, lines))
     }
 
     /// Where a plain scalar that ended at `end` goes on: the start of its next line and

@@ -130,6 +130,59 @@ fn corpus_files_take_the_fast_path_and_build_the_same_tree() {
     );
 }
 
+#[test]
+fn the_fast_path_takes_what_ci_files_use_and_leaves_the_rest_to_saphyr() {
+    let takes = [
+        "",
+        "# only a comment\n",
+        "on: push\n",
+        "on:\r\n  push:\r\n    branches: [ main ]\r\n",
+        "steps:\n- uses: a@v1\n  with:\n    go: '1.22'\n- run: |\n    go test ./...\n",
+        "a: b\n  c\n\n  d\n",
+        "a: >-\n  x\n\n   y\n  z\n",
+        "a: |2+\n    x\n\n",
+        "k: 'it''s'\nq: \"\\u00e9\\t\"\n",
+        "os: [ubuntu-latest, windows-latest]\nm: {a: 1, b: [c]}\n",
+        "---\na: 1\n---\nb: 2\n",
+        "a: 1\na: 2\n",
+        "a:\nb: # empty\n",
+        "- - x\n  - y\n-\n",
+    ];
+    let leaves = [
+        "a: &x 1\nb: *x\n",
+        "<<: {a: 1}\n",
+        "a: !!str 1\n",
+        "rules: !reference [a, b]\n",
+        "? a\n: b\n",
+        "a: 1\n...\n",
+        "a:\n\t- b\n",
+        "a: [\n  b]\n",
+        "a: \"x\n  y\"\n",
+        "\u{FEFF}a: 1\n",
+        "a: b: c\n",
+        "just a scalar\n",
+        "a: 1\rb: 2\n",
+        "%YAML 1.2\n---\na: 1\n",
+        "a: {{ b }}\n",
+    ];
+    let mut failures = Vec::new();
+    for text in takes {
+        assert_eq!(
+            compare(text, text, &mut failures),
+            Outcome::Fast,
+            "{text:?}"
+        );
+    }
+    for text in leaves {
+        assert_eq!(
+            compare(text, text, &mut failures),
+            Outcome::Bailed,
+            "{text:?}"
+        );
+    }
+    assert_no_failures(&failures);
+}
+
 /// A cheap deterministic generator (xorshift), so runs are repeatable without a crate.
 struct Rng(u64);
 
