@@ -506,7 +506,7 @@ impl Parser<'_> {
         if indicator || (matches!(first, b'-' | b'?' | b':') && self.blankz(start + 1)) {
             return None;
         }
-        let mut end = self.plain_end(start, false);
+        let mut end = self.plain_end(start, false)?;
         if end == start {
             return None;
         }
@@ -514,7 +514,7 @@ impl Parser<'_> {
         let mut lines = 1;
         while let Some((line, breaks)) = self.continuation(end, parent)? {
             lines += 1;
-            let line_end = self.plain_end(line, false);
+            let line_end = self.plain_end(line, false)?;
             if line_end == line {
                 return None;
             }
@@ -571,12 +571,16 @@ impl Parser<'_> {
 
     /// Where a one-line plain scalar starting at `start` ends: before ` #`, before a `:`
     /// followed by white space (or, in a flow, by a flow indicator), before a flow
-    /// indicator in a flow, or at the line end.
-    fn plain_end(&self, start: usize, in_flow: bool) -> usize {
+    /// indicator in a flow, or at the line end. `None` where saphyr rejects a word of it
+    /// (in a flow, a `-` followed by a flow indicator).
+    fn plain_end(&self, start: usize, in_flow: bool) -> Option<usize> {
         let b = self.b;
         let stops = if in_flow { STOP | FLOW_STOP } else { STOP };
         let mut i = start;
         loop {
+            if in_flow && b.get(i) == Some(&b'-') && flow_indicator(self.at(i + 1)) {
+                return None;
+            }
             // Most bytes cannot end the scalar: skip them at a table look-up each.
             while i < b.len() && CLASS[usize::from(b[i])] & stops == 0 {
                 i += 1;
@@ -594,10 +598,10 @@ impl Parser<'_> {
                         || (c == b':' && self.value_indicator(i, in_flow))
                         || (in_flow && flow_indicator(c))
                     {
-                        return end;
+                        return Some(end);
                     }
                 }
-                _ => return i,
+                _ => return Some(i),
             }
         }
     }
@@ -783,7 +787,7 @@ impl Parser<'_> {
         {
             return None;
         }
-        let end = self.plain_end(start, true);
+        let end = self.plain_end(start, true)?;
         if end == start {
             return None;
         }

@@ -164,6 +164,8 @@ fn the_fast_path_takes_what_ci_files_use_and_leaves_the_rest_to_saphyr() {
         "a: 1\rb: 2\n",
         "%YAML 1.2\n---\na: 1\n",
         "a: {{ b }}\n",
+        // Found by the fuzz target: saphyr rejects a flow word `-` before `]`.
+        "o~o- d: [l_ -]",
     ];
     let mut failures = Vec::new();
     for text in takes {
@@ -374,6 +376,8 @@ const FLOWS: &[&str] = &[
     "{ \"k\": v }",
     "[a]: b",
     "{x: y}  # c",
+    "[a -]",
+    "[a - b]",
 ];
 const HEADERS: &[&str] = &[
     "|", ">", "|-", ">-", "|+", ">+", "|2", ">1", "|-2", "|2+", "| # c", ">0", "|x", "|  ",
