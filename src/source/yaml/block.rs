@@ -16,10 +16,11 @@
 //! Spans follow saphyr's tokens as `build` corrects them; where saphyr puts a token in a
 //! surprising place the comment at that spot says so.
 
+use std::collections::HashMap;
+
 use super::build::Built;
-use super::maps::{Key, MapFrame};
 use super::tokens::trim_end;
-use crate::document::{Node, ScalarStyle, SourceText, Span, SyntaxError};
+use crate::document::{Entry, Node, ScalarStyle, SourceText, Span, SyntaxError, Value};
 
 /// Deeper nesting is left to saphyr (well under `build::MAX_DEPTH`, so this recursive
 /// parser stays shallow on the stack).
@@ -30,6 +31,9 @@ const MAX_KEY: usize = 1000;
 
 /// "No further line in this document": the end of the text or a `---`/`...` line.
 const END: isize = -1;
+
+/// A map's keys are looked up by scanning until it has this many, then by hash.
+const INDEX_FROM: usize = 16;
 
 /// The tree of `source`, or `None` when the text uses YAML this parser leaves to saphyr.
 pub(super) fn parse(source: &SourceText) -> Option<Built> {
@@ -49,6 +53,8 @@ pub(super) fn parse(source: &SourceText) -> Option<Built> {
         // About one scalar per 16 bytes in workflow files.
         scalars: Vec::with_capacity(bytes.len() / 16),
         errors: Vec::new(),
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     let root = parser.stream()?;
     Some(Built {
@@ -70,6 +76,18 @@ struct Parser<'t> {
     scalars: Vec<Span>,
     /// Duplicate keys: the only error this parser reports.
     errors: Vec<SyntaxError>,
+    /// The entries of the maps being read, and the items of the sequences, innermost
+    /// last: a finished collection takes its own off the end in one exactly sized
+    /// allocation, where a vector of its own would grow several times.
+    entries: Vec<Entry>,
+    items: Vec<Node>,
+}
+
+/// A map being read: its entries are `entries[base..]`.
+struct OpenMap {
+    base: usize,
+    /// Key → entry index, once the map is big enough.
+    index: Option<HashMap<String, usize>>,
 }
 
 /// A scalar or flow collection read on one line, and whether a `:` made it a key.
@@ -275,7 +293,7 @@ impl Parser<'_> {
         let dash = self.pos;
         let mut start = None;
         let mut end = dash;
-        let mut items = Vec::new();
+        let base = self.items.len();
         let next = loop {
             // `pos` is at a `-` followed by white space, at column `col`.
             let item_dash = self.pos;
@@ -306,7 +324,7 @@ impl Parser<'_> {
                 self.inline_item(col, col + (content - item_dash))?
             };
             end = end.max(item.span.end);
-            items.push(item);
+            self.items.push(item);
             if next == col as isize && self.dash(self.pos) {
                 continue;
             }
@@ -321,6 +339,7 @@ impl Parser<'_> {
         } else {
             dash
         };
+        let items = self.items.split_off(base);
         Some((Node::list(Span::new(start, end), items), next))
     }
 
@@ -347,12 +366,12 @@ impl Parser<'_> {
         self.enter()?;
         let start = first.span.start;
         let mut end = start;
-        let mut frame = MapFrame::default();
+        let mut map = self.open_map();
         let mut key = first;
         let next = loop {
             let (value, next) = self.map_value(col)?;
             end = end.max(value.span.end);
-            self.add(&mut frame, key, value)?;
+            self.add(&mut map, key, value)?;
             if next != col as isize {
                 if next > col as isize {
                     return None;
@@ -366,7 +385,8 @@ impl Parser<'_> {
             key = inline.node;
         };
         self.depth -= 1;
-        Some((Node::map(Span::new(start, end), frame.entries), next))
+        let entries = self.entries.split_off(map.base);
+        Some((Node::map(Span::new(start, end), entries), next))
     }
 
     /// The value after a block map's `:` (`pos` just after it) and the next line's column.
@@ -409,32 +429,48 @@ impl Parser<'_> {
         }
     }
 
+    fn open_map(&self) -> OpenMap {
+        OpenMap {
+            base: self.entries.len(),
+            index: None,
+        }
+    }
+
     /// Add an entry to a map: a repeated key is an error and its value is dropped.
-    fn add(&mut self, frame: &mut MapFrame, key: Node, value: Node) -> Option<()> {
-        let span = key.span;
-        let crate::document::Value::Scalar { value: text, style } = key.value else {
+    fn add(&mut self, map: &mut OpenMap, key: Node, value: Node) -> Option<()> {
+        let key_span = key.span;
+        let Value::Scalar { value: key, style } = key.value else {
             return None;
         };
-        if style == ScalarStyle::Plain && text == "<<" {
+        if style == ScalarStyle::Plain && key == "<<" {
             return None;
         }
-        match frame.find(&text) {
-            Some(first) => {
-                let line = self
-                    .source
-                    .position(frame.entries[first].key_span.start)
-                    .line;
-                let message = format!("duplicate key `{text}`; first at line {line}");
-                self.errors.push(SyntaxError { span, message });
-            }
-            None => frame.insert(
-                Key {
-                    text,
-                    span,
-                    merge: false,
-                },
-                value,
-            ),
+        let own = &self.entries[map.base..];
+        let first = match &map.index {
+            Some(index) => index.get(&key).copied(),
+            None => own.iter().position(|e| e.key == key),
+        };
+        if let Some(first) = first {
+            let line = self.source.position(own[first].key_span.start).line;
+            let message = format!("duplicate key `{key}`; first at line {line}");
+            self.errors.push(SyntaxError {
+                span: key_span,
+                message,
+            });
+            return Some(());
+        }
+        if let Some(index) = &mut map.index {
+            index.insert(key.clone(), own.len());
+        }
+        self.entries.push(Entry {
+            key,
+            key_span,
+            value,
+        });
+        let own = &self.entries[map.base..];
+        if map.index.is_none() && own.len() >= INDEX_FROM {
+            let index = own.iter().enumerate().map(|(i, e)| (e.key.clone(), i));
+            map.index = Some(index.collect());
         }
         Some(())
     }
@@ -704,8 +740,8 @@ impl Parser<'_> {
         let map = self.at(open) == b'{';
         let close = if map { b'}' } else { b']' };
         self.pos += 1;
-        let mut items = Vec::new();
-        let mut frame = MapFrame::default();
+        let items = self.items.len();
+        let mut entries = self.open_map();
         self.skip_spaces();
         if self.at(self.pos) != close {
             loop {
@@ -718,9 +754,10 @@ impl Parser<'_> {
                     self.pos += 1;
                     self.skip_spaces();
                     let value = self.flow_item()?;
-                    self.add(&mut frame, key, value)?;
+                    self.add(&mut entries, key, value)?;
                 } else {
-                    items.push(self.flow_item()?);
+                    let item = self.flow_item()?;
+                    self.items.push(item);
                 }
                 self.skip_spaces();
                 match self.at(self.pos) {
@@ -741,9 +778,9 @@ impl Parser<'_> {
         self.depth -= 1;
         let span = Span::new(open, self.pos);
         Some(if map {
-            Node::map(span, frame.entries)
+            Node::map(span, self.entries.split_off(entries.base))
         } else {
-            Node::list(span, items)
+            Node::list(span, self.items.split_off(items))
         })
     }
 
@@ -782,7 +819,9 @@ impl Parser<'_> {
                 | b'?'
                 | b':'
         );
+        // White space here is a tab, which saphyr skips (this parser skips only spaces).
         if indicator
+            || blank(first)
             || (first == b'-' && (self.blankz(start + 1) || flow_indicator(self.at(start + 1))))
         {
             return None;

@@ -164,8 +164,10 @@ fn the_fast_path_takes_what_ci_files_use_and_leaves_the_rest_to_saphyr() {
         "a: 1\rb: 2\n",
         "%YAML 1.2\n---\na: 1\n",
         "a: {{ b }}\n",
-        // Found by the fuzz target: saphyr rejects a flow word `-` before `]`.
+        // Found by the fuzz target: saphyr rejects a flow word `-` before `]`; a tab
+        // inside a flow is white space to skip.
         "o~o- d: [l_ -]",
+        "a: [\tb, c]\n",
     ];
     let mut failures = Vec::new();
     for text in takes {
@@ -181,6 +183,23 @@ fn the_fast_path_takes_what_ci_files_use_and_leaves_the_rest_to_saphyr() {
             Outcome::Bailed,
             "{text:?}"
         );
+    }
+    assert_no_failures(&failures);
+}
+
+#[test]
+fn duplicate_keys_in_maps_big_enough_to_be_hashed_match_saphyr() {
+    let keys: Vec<String> = (0..40).map(|i| format!("k{i}: {i}")).collect();
+    let block = format!("{}\nk3: again\nk39: again\nk40: new\n", keys.join("\n"));
+    let flow = format!("m: {{{}, k0: again, k17: again}}\n", keys.join(", "));
+    let mut failures = Vec::new();
+    for text in [block, flow] {
+        assert_eq!(compare("big", &text, &mut failures), Outcome::Fast);
+        let doc = super::parse(
+            SourceText::new("big", text.clone(), Encoding::Utf8),
+            crate::document::Target::GithubWorkflow,
+        );
+        assert_eq!(doc.errors.len(), 2, "{:?}", doc.errors);
     }
     assert_no_failures(&failures);
 }
@@ -378,6 +397,8 @@ const FLOWS: &[&str] = &[
     "{x: y}  # c",
     "[a -]",
     "[a - b]",
+    "[\tb, c]",
+    "[a,\tb]",
 ];
 const HEADERS: &[&str] = &[
     "|", ">", "|-", ">-", "|+", ">+", "|2", ">1", "|-2", "|2+", "| # c", ">0", "|x", "|  ",
