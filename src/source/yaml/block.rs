@@ -38,9 +38,10 @@ const INDEX_FROM: usize = 16;
 /// The tree of `source`, or `None` when the text uses YAML this parser leaves to saphyr.
 pub(super) fn parse(source: &SourceText) -> Option<Built> {
     let bytes = source.text.as_bytes();
-    // saphyr reads a NUL as the end of the text and a byte order mark as a token.
-    if memchr::memchr(0, bytes).is_some()
-        || memchr::memmem::find(bytes, "\u{FEFF}".as_bytes()).is_some()
+    // saphyr reads a NUL as the end of the text and a byte order mark (EF BB BF) as a
+    // token. One pass for both: EF, which starts only U+F000..U+FFFF, is rare.
+    if memchr::memchr2_iter(0, 0xEF, bytes)
+        .any(|i| bytes[i] == 0 || bytes[i..].starts_with(b"\xEF\xBB\xBF"))
     {
         return None;
     }

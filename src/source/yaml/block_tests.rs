@@ -147,6 +147,7 @@ fn the_fast_path_takes_what_ci_files_use_and_leaves_the_rest_to_saphyr() {
         "a: 1\na: 2\n",
         "a:\nb: # empty\n",
         "- - x\n  - y\n-\n",
+        "fullwidth: \u{FF01}\u{FFFD}\n",
     ];
     let leaves = [
         "a: &x 1\nb: *x\n",
@@ -159,6 +160,8 @@ fn the_fast_path_takes_what_ci_files_use_and_leaves_the_rest_to_saphyr() {
         "a: [\n  b]\n",
         "a: \"x\n  y\"\n",
         "\u{FEFF}a: 1\n",
+        "a: b\u{FEFF}\n",
+        "a: b\0c\n",
         "a: b: c\n",
         "just a scalar\n",
         "a: 1\rb: 2\n",
