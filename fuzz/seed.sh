@@ -23,6 +23,7 @@ mkdir -p corpus/yaml
 for f in "${yaml[@]}"; do
   { printf '\000'; cat "$f"; } >"corpus/yaml/$(echo "$f" | md5sum | cut -c1-16)"
 done
+seed yaml_fast "${yaml[@]}"
 seed powershell "${ps[@]}"
 seed cmd "${cmd[@]}"
 seed shell "${sh[@]}"

@@ -6,6 +6,11 @@
 //! `comments` finds the comments (saphyr has no comment events) and `schema` says
 //! what a scalar loads as.
 //!
+//! `block` is tried first: a parser for the block YAML CI files are written in that
+//! builds the very tree `build` builds, several times faster, and leaves any text that
+//! uses more of YAML (anchors, tags, syntax errors, ...) to saphyr. `diff` compares the
+//! two trees; `block_tests` and the `yaml_fast` fuzz target hold them equal.
+//!
 //! The tree, as loaders such as PyYAML, Psych (GitLab) and GitHub's see it:
 //! - Spans are bytes. A scalar's span is its token as written, properties (`&anchor`,
 //!   `!tag`) and quotes included; a block scalar's runs from its properties or its `|`/`>`
@@ -45,8 +50,10 @@
 //! - a tab right after a `:` (`a:\t1`) is still an error ("':' must be followed by a
 //!   valid YAML whitespace"), though YAML 1.2 allows it.
 
+mod block;
 mod build;
 mod comments;
+mod diff;
 mod maps;
 mod offsets;
 mod schema;
@@ -58,7 +65,7 @@ use crate::document::{Document, SourceText, Target};
 
 /// Parse a YAML file. Never fails: syntax errors are on the document.
 pub fn parse(source: SourceText, target: Target) -> Document {
-    let built = build::build(&source);
+    let built = block::parse(&source).unwrap_or_else(|| build::build(&source));
     let comments = comments::collect(&source.text, built.scalars);
     Document {
         target,
@@ -69,5 +76,16 @@ pub fn parse(source: SourceText, target: Target) -> Document {
     }
 }
 
+/// How the fast parser does on `source` against the saphyr path: `None` when it leaves
+/// the text to saphyr, else the first difference between the two trees, if any. For the
+/// differential tests and the `yaml_fast` fuzz target.
+#[doc(hidden)]
+pub fn fast_path_difference(source: &SourceText) -> Option<Option<String>> {
+    let fast = block::parse(source)?;
+    Some(diff::difference(&fast, &build::build(source)))
+}
+
+#[cfg(test)]
+mod block_tests;
 #[cfg(test)]
 mod tests;
