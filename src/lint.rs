@@ -648,7 +648,7 @@ fn env_view(doc: &Document) -> Option<Node> {
     Some(Node::map(
         span,
         vec![Entry {
-            key: "env".to_owned(),
+            key: "env".into(),
             key_span: span,
             value: Node::list(span, assignments),
         }],

@@ -25,7 +25,7 @@ fn parse(path: &str, target: Target) -> Document {
 
 fn keys(node: Option<&Node>) -> BTreeSet<String> {
     match node.map(|n| &n.value) {
-        Some(Value::Map(entries)) => entries.iter().map(|e| e.key.clone()).collect(),
+        Some(Value::Map(entries)) => entries.iter().map(|e| e.key.to_string()).collect(),
         _ => BTreeSet::new(),
     }
 }

@@ -4,5 +4,7 @@ pub mod goversion;
 mod node;
 mod text;
 
-pub use node::{Comment, Document, Entry, Node, ScalarStyle, Span, SyntaxError, Target, Value};
+pub use node::{
+    Comment, Document, Entry, Node, ScalarStyle, Span, SyntaxError, Target, Text, Value,
+};
 pub use text::{decode, DecodeError, Encoding, Position, SourceText};

@@ -108,7 +108,7 @@ impl Query {
             let current = resolve(hit);
             let next = match (segment, &current.node.value) {
                 (Segment::Key(key), Value::Map(entries)) => {
-                    entries.iter().find(|e| &e.key == key).map(|e| &e.value)
+                    entries.iter().find(|e| e.key == key).map(|e| &e.value)
                 }
                 (Segment::Index(i), Value::List(items)) => items.get(*i),
                 (Segment::Key(_) | Segment::Index(_), _) => None,
@@ -158,7 +158,7 @@ impl Segment {
         let doc = hit.doc;
         match (self, &hit.node.value) {
             (Segment::Key(key), Value::Map(entries)) => {
-                out.extend(entries.iter().filter(|e| &e.key == key).map(|e| Hit {
+                out.extend(entries.iter().filter(|e| e.key == key).map(|e| Hit {
                     doc,
                     node: &e.value,
                 }))

@@ -97,7 +97,7 @@ fn process_env(root: &Node) -> Vec<Node> {
             let origin = Node::scalar(entry.key_span, origin, ScalarStyle::Derived);
             if let Value::Map(fields) = &mut node.value {
                 fields.push(Entry {
-                    key: "origin".to_owned(),
+                    key: "origin".into(),
                     key_span: origin.span,
                     value: origin,
                 });
@@ -155,7 +155,7 @@ fn collect(block: Option<&Node>, scope: &str, out: &mut Vec<Node>) {
 pub fn assignment(name: Node, value: &Node, scope: &str) -> Node {
     let span = name.span.cover(value.span);
     let entry = |key: &str, value: Node| Entry {
-        key: key.to_owned(),
+        key: key.into(),
         key_span: value.span,
         value,
     };

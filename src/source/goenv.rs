@@ -67,7 +67,7 @@ pub fn parse_go_env(source: SourceText) -> (Node, Vec<Comment>, Vec<SyntaxError>
     let root = Node::map(
         whole,
         vec![Entry {
-            key: "vars".to_owned(),
+            key: "vars".into(),
             key_span: Span::new(0, 0),
             value: Node::list(whole, vars),
         }],
@@ -144,7 +144,7 @@ fn var(name_span: Span, name: &str, value_span: Span, value: &str) -> Node {
 
 fn entry(key: &str, value: Node) -> Entry {
     Entry {
-        key: key.to_owned(),
+        key: key.into(),
         key_span: value.span,
         value,
     }

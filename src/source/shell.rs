@@ -54,7 +54,7 @@ pub fn parse(source: SourceText) -> Document {
 
 fn entry(key: &str, value: Node) -> Entry {
     Entry {
-        key: key.to_owned(),
+        key: key.into(),
         key_span: value.span,
         value,
     }

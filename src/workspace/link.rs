@@ -169,7 +169,7 @@ fn add_version_from_file(step: &mut Node, root: &Path, overlay: &Overlay) {
     let span = file_node.span;
     if let Value::Map(fields) = &mut step.value {
         fields.push(Entry {
-            key: "$go-version-from-file".to_owned(),
+            key: "$go-version-from-file".into(),
             key_span: span,
             value: Node::scalar(span, text.trim(), crate::document::ScalarStyle::Derived),
         });
@@ -208,7 +208,7 @@ fn list_items_mut<'n>(node: &'n mut Node, key: &str) -> impl Iterator<Item = &'n
 fn add_link(node: &mut Node, key: &str, target: Arc<Document>, span: crate::document::Span) {
     if let Value::Map(fields) = &mut node.value {
         fields.push(Entry {
-            key: key.to_owned(),
+            key: key.into(),
             key_span: span,
             value: Node {
                 span,

@@ -159,7 +159,7 @@ impl<'a> Builder<'a> {
 
     // ---- tree building ----
 
-    fn scalar(&self, t: &Token, value: impl Into<String>) -> Node {
+    fn scalar(&self, t: &Token, value: impl Into<crate::document::Text>) -> Node {
         let style = match self.text.as_bytes()[t.start] {
             b'"' => ScalarStyle::DoubleQuoted,
             b'`' => ScalarStyle::Backquoted,
@@ -510,7 +510,7 @@ impl DirectiveComment {
 
 fn entry(key: &str, key_span: Span, value: Node) -> Entry {
     Entry {
-        key: key.to_owned(),
+        key: key.into(),
         key_span,
         value,
     }

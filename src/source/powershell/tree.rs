@@ -26,7 +26,7 @@ impl Arg {
 
 fn entry(key: &str, value: Node) -> Entry {
     Entry {
-        key: key.to_owned(),
+        key: key.into(),
         key_span: value.span,
         value,
     }

@@ -145,7 +145,7 @@ fn node(f: Found) -> Node {
             .chain(tilde.into_iter().filter(|_| expands_tilde))
         {
             entries.push(Entry {
-                key: key.to_owned(),
+                key: key.into(),
                 key_span: span,
                 value: Node::scalar(span, value, ScalarStyle::Derived),
             });

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 use super::build::Built;
 use super::tokens::trim_end;
-use crate::document::{Entry, Node, ScalarStyle, SourceText, Span, SyntaxError, Value};
+use crate::document::{Entry, Node, ScalarStyle, SourceText, Span, SyntaxError, Text, Value};
 
 /// Deeper nesting is left to saphyr (well under `build::MAX_DEPTH`, so this recursive
 /// parser stays shallow on the stack).
@@ -88,7 +88,7 @@ struct Parser<'t> {
 struct OpenMap {
     base: usize,
     /// Key → entry index, once the map is big enough.
-    index: Option<HashMap<String, usize>>,
+    index: Option<HashMap<Text, usize>>,
 }
 
 /// A scalar or flow collection read on one line, and whether a `:` made it a key.
@@ -222,7 +222,7 @@ impl Parser<'_> {
     }
 
     /// Record a scalar token (where a `#` is text) and make its node.
-    fn scalar(&mut self, span: Span, value: String, style: ScalarStyle) -> Node {
+    fn scalar(&mut self, span: Span, value: Text, style: ScalarStyle) -> Node {
         if !span.is_empty() {
             self.scalars.push(span);
         }
@@ -317,7 +317,7 @@ impl Parser<'_> {
                     self.block_node(next as usize, col as isize)?
                 } else {
                     let node =
-                        self.scalar(Span::new(entry, entry), String::new(), ScalarStyle::Plain);
+                        self.scalar(Span::new(entry, entry), Text::default(), ScalarStyle::Plain);
                     (node, next)
                 }
             } else {
@@ -407,7 +407,7 @@ impl Parser<'_> {
             // saphyr places an empty value at its `:`; `build` moves it just after.
             let node = self.scalar(
                 Span::new(colon + 1, colon + 1),
-                String::new(),
+                Text::default(),
                 ScalarStyle::Plain,
             );
             return Some((node, next));
@@ -547,7 +547,7 @@ impl Parser<'_> {
         if end == start {
             return None;
         }
-        let mut folded: Option<String> = None;
+        let mut folded: Option<Text> = None;
         let mut lines = 1;
         while let Some((line, breaks)) = self.continuation(end, parent)? {
             lines += 1;
@@ -555,7 +555,7 @@ impl Parser<'_> {
             if line_end == line {
                 return None;
             }
-            let value = folded.get_or_insert_with(|| self.text[start..end].to_owned());
+            let value = folded.get_or_insert_with(|| Text::from(&self.text[start..end]));
             if breaks == 1 {
                 value.push(' ');
             } else {
@@ -565,7 +565,7 @@ impl Parser<'_> {
             end = line_end;
         }
         self.pos = end;
-        let value = folded.unwrap_or_else(|| self.text[start..end].to_owned());
+        let value = folded.unwrap_or_else(|| Text::from(&self.text[start..end]));
         let node = self.scalar(Span::new(start, end), value, ScalarStyle::Plain);
         Some((node, lines))
     }
@@ -652,7 +652,7 @@ impl Parser<'_> {
     fn quoted(&mut self) -> Option<Node> {
         let start = self.pos;
         let quote = self.at(start);
-        let mut value = String::new();
+        let mut value = Text::default();
         let mut i = start + 1;
         let mut run = i;
         loop {
@@ -832,7 +832,7 @@ impl Parser<'_> {
             return None;
         }
         self.pos = end;
-        let value = self.text[start..end].to_owned();
+        let value = Text::from(&self.text[start..end]);
         Some(self.scalar(Span::new(start, end), value, ScalarStyle::Plain))
     }
 
@@ -865,14 +865,14 @@ impl Parser<'_> {
             }
             let span = Span::new(indicator, trim_end(self.b, indicator, self.b.len()));
             return Some((
-                self.block_node_value(span, span, String::new(), literal),
+                self.block_node_value(span, span, Text::default(), literal),
                 END,
             ));
         }
         if col < indent && col > parent {
             return None;
         }
-        let mut value = String::new();
+        let mut value = Text::default();
         let mut leading_break = false;
         let mut leading_blank = false;
         while col == indent && !self.breakz(self.pos) {
@@ -932,7 +932,7 @@ impl Parser<'_> {
         Some((node, self.next_line()?))
     }
 
-    fn block_node_value(&mut self, span: Span, zone: Span, value: String, literal: bool) -> Node {
+    fn block_node_value(&mut self, span: Span, zone: Span, value: Text, literal: bool) -> Node {
         if !zone.is_empty() {
             self.scalars.push(zone);
         }
@@ -978,7 +978,7 @@ impl Parser<'_> {
     }
 }
 
-fn push_breaks(value: &mut String, count: usize) {
+fn push_breaks(value: &mut Text, count: usize) {
     for _ in 0..count {
         value.push('\n');
     }

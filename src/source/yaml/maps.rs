@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::document::{Entry, Node, ScalarStyle, Span, Value};
+use crate::document::{Entry, Node, ScalarStyle, Span, Text, Value};
 
 /// A map's keys are looked up by scanning until it has this many, then by hash.
 const INDEX_FROM: usize = 16;
@@ -13,13 +13,13 @@ pub(super) struct MapFrame {
     /// The key read, waiting for its value.
     pub key: Option<Key>,
     /// Key → entry index, once the map is big enough.
-    index: Option<HashMap<String, usize>>,
+    index: Option<HashMap<Text, usize>>,
     /// Indexes of the `<<` entries, ascending.
     pub merges: Vec<usize>,
 }
 
 pub(super) struct Key {
-    pub text: String,
+    pub text: Text,
     pub span: Span,
     /// A plain `<<`: a YAML 1.1 merge key.
     pub merge: bool,
@@ -70,7 +70,7 @@ pub(super) fn key_of(text: &str, node: Node, token: Span) -> Key {
             span: token,
         },
         _ => Key {
-            text: text[token.start..token.end].to_owned(),
+            text: Text::from(&text[token.start..token.end]),
             span: token,
             merge: false,
         },
@@ -85,7 +85,7 @@ pub(super) fn merge(entries: Vec<Entry>, merges: &[usize]) -> Vec<Entry> {
     if merges.is_empty() {
         return entries;
     }
-    let mut seen: HashSet<String> = entries
+    let mut seen: HashSet<Text> = entries
         .iter()
         .enumerate()
         .filter(|(i, _)| merges.binary_search(i).is_err())
