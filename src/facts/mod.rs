@@ -10,7 +10,8 @@
 //! - `origin.rs`: where each Go variable's value comes from;
 //! - `profiles.rs`: the user's shell and PowerShell profiles, and which line set a variable;
 //! - `windows.rs`: the registry's user and machine environment, PowerShell's execution policy;
-//! - `snapshot.rs`: JSON, loading, redaction; `diff.rs`: comparing two snapshots.
+//! - `snapshot.rs`: JSON, loading, redaction; `diff.rs`: comparing two snapshots;
+//! - `documents.rs`: the documents rules see; `view.rs` writes its views' YAML and tree.
 
 mod command;
 pub mod diff;
@@ -23,6 +24,7 @@ pub mod os;
 pub mod profiles;
 pub mod snapshot;
 pub mod toolchain;
+mod view;
 pub mod windows;
 
 use std::time::Duration;
