@@ -150,7 +150,8 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
 
 /// Ready now the regexes of the enabled rules for `target`, rather than at their first
 /// use: all of them, though a document may reach only some. A built-in pattern's DFAs
-/// are only loaded (build.rs compiled them); a user's pattern is compiled.
+/// are only loaded (build.rs compiled them), unless `extract` needs its captures; a
+/// user's pattern is compiled.
 fn compile_regexes_for(rules: &RuleSet, target: Target) {
     let applies = |r: &&crate::rule::Rule| {
         r.target == RuleTarget::File(target) || r.also_targets.contains(&target)

@@ -450,7 +450,8 @@ impl Predicate {
 }
 
 impl Predicate {
-    /// [`LazyRegex::warm`] every regex of the predicate.
+    /// [`LazyRegex::warm`] every regex of the predicate, and compile those whose
+    /// captures `extract` takes.
     pub fn warm_regexes(&self) {
         match self {
             Predicate::Matches(re) | Predicate::NotMatches(re) => re.warm(),
@@ -459,7 +460,9 @@ impl Predicate {
             }
             Predicate::Not(inner) | Predicate::On(_, inner) => inner.warm_regexes(),
             Predicate::Extract(re, inner) => {
+                // Captures need the compiled regex, whatever the DFAs say.
                 re.warm();
+                let _ = re.get();
                 inner.warm_regexes()
             }
             _ => {}
