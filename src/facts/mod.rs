@@ -232,7 +232,7 @@ impl Collecting {
             profiles: Vec::new(),
             windows: None,
         };
-        match snapshot::redact_part(&added, &secrets) {
+        match snapshot::redact_part(added, &secrets) {
             Some(added) => Facts {
                 os: added.os,
                 go: added.go,
