@@ -94,14 +94,20 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 /// Could `text` hold `scheme://userinfo@`? Most strings cannot, and need no regex (nor
 /// its compiling, which costs more than a doctor run's redaction otherwise).
 fn may_hold_userinfo(text: &str) -> bool {
-    text.find("://").is_some_and(|at| text[at..].contains('@'))
+    let bytes = text.as_bytes();
+    let scheme = memchr::memchr_iter(b':', bytes).find(|&at| bytes[at..].starts_with(b"://"));
+    scheme.is_some_and(|at| memchr::memchr(b'@', &bytes[at..]).is_some())
 }
 
-/// Could `text` hold a token [`redact_tokens`] finds? Each starts with one of these.
+/// Could `text` hold a token [`redact_tokens`] finds? Each starts with one of these,
+/// whose first letters are looked for first: redaction asks this of every string.
 fn may_hold_token(text: &str) -> bool {
-    ["gh", "github_pat_", "glpat-", "xox", "AKIA"]
-        .iter()
-        .any(|start| text.contains(start))
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'g', b'x', b'A', bytes).any(|at| {
+        ["gh", "github_pat_", "glpat-", "xox", "AKIA"]
+            .iter()
+            .any(|start| bytes[at..].starts_with(start.as_bytes()))
+    })
 }
 
 /// The facts with every secret replaced by `REDACTED`.
@@ -599,6 +605,40 @@ mod tests {
             "https://proxy.example.com/a@b"
         );
         assert_eq!(redact_urls("git@github.com:x/y"), "git@github.com:x/y");
+    }
+
+    #[test]
+    fn the_quick_looks_miss_no_string_the_regexes_match() {
+        let pieces = [
+            "",
+            "x",
+            ":",
+            "://",
+            "a:/b",
+            "@",
+            "https://u:p@h",
+            "ghp_",
+            "github_pat_",
+            "glpat-",
+            "xoxb-",
+            "AKIA",
+            "0123456789abcdefghij0123",
+            "ABCDEFGHIJKLMNOP",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b} {c}");
+                    if USERINFO.is_match(&text) {
+                        assert!(may_hold_userinfo(&text), "{text}");
+                    }
+                    if TOKEN.is_match(&text) {
+                        assert!(may_hold_token(&text), "{text}");
+                    }
+                }
+            }
+        }
+        assert!(!may_hold_userinfo("a:/b@c") && !may_hold_token("gitlab xo AKI"));
     }
 
     #[test]
