@@ -98,6 +98,7 @@ impl Rule {
                     .message
                     .as_ref()
                     .unwrap_or(&self.message)
+                    .get(&self.params)
                     .render(&scope);
                 let mut diagnostic = Diagnostic::at(
                     &doc.source,
@@ -107,7 +108,10 @@ impl Rule {
                     self.severity,
                     message,
                 );
-                diagnostic.help = self.help.as_ref().map(|h| h.render(&scope));
+                diagnostic.help = self
+                    .help
+                    .as_ref()
+                    .map(|h| h.get(&self.params).render(&scope));
                 diagnostic.fix = self.fix(&scope, at, doc);
                 out.push(diagnostic);
             }
@@ -166,7 +170,7 @@ impl Rule {
         });
         case.into_iter()
             .flat_map(|case| &case.commands)
-            .filter_map(|(shell, t)| Some((*shell, t.resolve(scope)?)))
+            .filter_map(|(shell, t)| Some((*shell, t.get(&self.params).resolve(scope)?)))
             .collect()
     }
 }

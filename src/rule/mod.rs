@@ -24,7 +24,7 @@ use crate::error::SourceError;
 use predicate::Predicate;
 use query::Query;
 use schema::{FixSpec, ParamValue, RuleSpec, RuleTarget, Severity, TestSpec};
-use template::Template;
+use template::{LazyTemplate, Template};
 
 /// What a rule may ask of the repository around a document. The workspace answers;
 /// `rule/` itself never touches the file system.
@@ -58,7 +58,7 @@ pub struct Check {
     /// `None`: every selected node is reported.
     pub assert: Option<Predicate>,
     pub at: Option<Query>,
-    pub message: Option<Template>,
+    pub message: Option<LazyTemplate>,
 }
 
 /// Fix commands and when they apply (see [`schema::FixCase`]).
@@ -66,7 +66,7 @@ pub struct Check {
 pub struct CommandCase {
     pub within: Option<Target>,
     pub when: Option<Predicate>,
-    pub commands: BTreeMap<schema::Shell, Template>,
+    pub commands: BTreeMap<schema::Shell, LazyTemplate>,
 }
 
 /// A rule ready to run: queries parsed, regexes and templates compiled, params settled.
@@ -78,8 +78,8 @@ pub struct Rule {
     pub target: RuleTarget,
     pub also_targets: Vec<Target>,
     pub summary: String,
-    pub message: Template,
-    pub help: Option<Template>,
+    pub message: LazyTemplate,
+    pub help: Option<LazyTemplate>,
     pub group: Option<schema::Group>,
     pub references: Vec<String>,
     pub docs: String,
@@ -276,8 +276,12 @@ impl RuleSource {
         let located = |span: std::ops::Range<usize>, message: String| {
             SourceError::new(&self.path, &self.text, Some(span), message)
         };
-        let template = |text: &str, span: std::ops::Range<usize>| {
-            Template::parse(text, &params).map_err(|m| located(span, m))
+        // A pack's templates are parsed now, to report their errors at their line.
+        let template = |text: &str, span: std::ops::Range<usize>| match self.builtin {
+            true => Ok(LazyTemplate::new(text)),
+            false => Template::parse(text, &params)
+                .map(|t| LazyTemplate::parsed(text, t))
+                .map_err(|m| located(span, m)),
         };
         let mut checks = Vec::new();
         for check in &spec.check {
