@@ -16,6 +16,7 @@ pub mod registry;
 pub mod schema;
 pub mod template;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -46,7 +47,8 @@ impl Repository for NoFiles {
 #[derive(Debug)]
 pub struct RuleSource {
     pub path: String,
-    pub text: Arc<str>,
+    /// The file, for messages: a built-in's is the text in the binary, not a copy.
+    pub text: Cow<'static, str>,
     pub spec: RuleSpec,
     pub builtin: bool,
 }
@@ -119,10 +121,9 @@ fn is_rule_name(name: &str) -> bool {
 impl RuleSource {
     /// Parse a rule file and check what the types alone cannot.
     pub fn parse(path: &str, text: &str, builtin: bool) -> Result<RuleSource, SourceError> {
-        let text: Arc<str> = Arc::from(text);
         let spec: RuleSpec =
-            toml::from_str(&text).map_err(|e| SourceError::from_toml(path, &text, &e))?;
-        RuleSource::checked(path, text, spec, builtin)
+            toml::from_str(text).map_err(|e| SourceError::from_toml(path, &Arc::from(text), &e))?;
+        RuleSource::checked(path, Cow::Owned(text.to_owned()), spec, builtin)
     }
 
     /// A built-in rule from the form build.rs embeds (no docs, no tests, no spans);
@@ -130,26 +131,32 @@ impl RuleSource {
     /// time: it is parsed now, to report the error.
     pub fn from_builtin(
         path: &str,
-        text: &str,
+        text: &'static str,
         form: Option<&'static embedded::Value>,
     ) -> Result<RuleSource, SourceError> {
         let Some(form) = form else {
             return RuleSource::parse(path, text, true);
         };
-        let text: Arc<str> = Arc::from(text);
         let spec = <RuleSpec as serde::Deserialize>::deserialize(form)
-            .map_err(|e| SourceError::new(path, &text, None, e.to_string()))?;
-        RuleSource::checked(path, text, spec, true)
+            .map_err(|e| SourceError::new(path, &Arc::from(text), None, e.to_string()))?;
+        RuleSource::checked(path, Cow::Borrowed(text), spec, true)
     }
 
     /// Check what the types alone cannot.
     fn checked(
         path: &str,
-        text: Arc<str>,
+        text: Cow<'static, str>,
         spec: RuleSpec,
         builtin: bool,
     ) -> Result<RuleSource, SourceError> {
-        let fail = |span, message: &str| Err(SourceError::new(path, &text, Some(span), message));
+        let fail = |span, message: &str| {
+            Err(SourceError::new(
+                path,
+                &Arc::from(&*text),
+                Some(span),
+                message,
+            ))
+        };
         if !is_rule_id(spec.id.get_ref()) {
             return fail(
                 spec.id.span(),
@@ -274,7 +281,7 @@ impl RuleSource {
     pub fn compile(&self, params: BTreeMap<String, ParamValue>) -> Result<Rule, SourceError> {
         let spec = &self.spec;
         let located = |span: std::ops::Range<usize>, message: String| {
-            SourceError::new(&self.path, &self.text, Some(span), message)
+            SourceError::new(&self.path, &Arc::from(&*self.text), Some(span), message)
         };
         // A pack's templates are parsed now, to report their errors at their line.
         let template = |text: &str, span: std::ops::Range<usize>| match self.builtin {

@@ -141,7 +141,7 @@ pub fn check_unique(sources: &[RuleSource], deferred: &[&BuiltinRule]) -> Result
             if let Some(first) = seen.insert(key, &source.path) {
                 return Err(SourceError::new(
                     &source.path,
-                    &source.text,
+                    &std::sync::Arc::from(&*source.text),
                     Some(span),
                     format!("`{key}` is already used by {first}"),
                 ));
