@@ -1,6 +1,6 @@
 //! Running compiled rules on a document.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use super::query::{Hit, Query};
 use super::schema::RuleTarget;
@@ -210,7 +210,9 @@ pub struct SharedSelects {
 
 impl SharedSelects {
     pub fn new(rules: &[Rule]) -> SharedSelects {
-        let mut index: HashMap<&Query, usize> = HashMap::new();
+        // Ordered, not hashed: comparing two queries mostly stops at their first key,
+        // where hashing walks each query whole.
+        let mut index: BTreeMap<&Query, usize> = BTreeMap::new();
         let ids = rules
             .iter()
             .map(|rule| {
