@@ -24,7 +24,7 @@ use crate::document::Target;
 use crate::error::SourceError;
 use predicate::Predicate;
 use query::Query;
-use schema::{FixSpec, ParamValue, RuleSpec, RuleTarget, Severity, TestSpec};
+use schema::{ParamValue, RuleSpec, RuleTarget, Severity, TestSpec};
 use template::{LazyTemplate, Template};
 
 /// What a rule may ask of the repository around a document. The workspace answers;
@@ -63,6 +63,14 @@ pub struct Check {
     pub message: Option<LazyTemplate>,
 }
 
+/// What a rule's fix is called and how safe it is; its commands and edits are
+/// compiled apart (`fix_commands`, `fix_edits`).
+#[derive(Debug)]
+pub struct FixTitle {
+    pub title: String,
+    pub applicability: schema::Applicability,
+}
+
 /// Fix commands and when they apply (see [`schema::FixCase`]).
 #[derive(Debug)]
 pub struct CommandCase {
@@ -88,7 +96,7 @@ pub struct Rule {
     /// Params in force: the defaults, with config overrides applied.
     pub params: BTreeMap<String, ParamValue>,
     pub checks: Vec<Check>,
-    pub fix: Option<FixSpec>,
+    pub fix: Option<FixTitle>,
     /// `fix.case` then `fix.commands`, compiled: the first case that applies gives a
     /// finding its commands.
     pub fix_commands: Vec<CommandCase>,
@@ -338,7 +346,10 @@ impl RuleSource {
             references: spec.references.get_ref().clone(),
             docs: spec.docs.clone(),
             checks,
-            fix: spec.fix.clone(),
+            fix: spec.fix.as_ref().map(|fix| FixTitle {
+                title: fix.title.clone(),
+                applicability: fix.applicability,
+            }),
             fix_commands: match &spec.fix {
                 Some(fix) => {
                     let commands = |commands: &BTreeMap<schema::Shell, String>| {
