@@ -68,7 +68,8 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     };
     let early = collecting.as_ref().map(|_| {
         let done = lint(documents::without_go(&known, ""));
-        (done, known.profile_settings())
+        let profiles = known.profile_settings_from(&done.0);
+        (done, profiles)
     });
     // The machine document needs go's answer; its rules' regexes do not. Without a go
     // there is no wait to fill, and only the regexes the document reaches are compiled.
