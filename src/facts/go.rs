@@ -41,11 +41,13 @@ impl GoFacts {
     /// VERSION file; they run while the caller collects other facts, and
     /// [`Pending::finish`] gathers their answers.
     pub fn start(path_dirs: &[String], timeout: Duration) -> Pending {
-        let found = super::env::find_all(path_dirs, "go");
-        // `go env -json` is the slowest fact of all: it starts first.
-        let env = found
-            .first()
+        // `go env -json` is the slowest fact of all: it starts first, before the other
+        // folders of PATH are looked in.
+        let first = super::env::find_first(path_dirs, "go");
+        let env = first
+            .as_ref()
             .map(|go| command::start(go, &["env", "-json"], &std::env::temp_dir(), LOCAL, timeout));
+        let found = super::env::find_all(path_dirs, "go");
         let binaries = found
             .iter()
             .map(|path| {
@@ -65,7 +67,7 @@ impl GoFacts {
             })
             .collect();
         Pending {
-            first: found.first().map(|p| p.to_string_lossy().into_owned()),
+            first: first.map(|p| p.to_string_lossy().into_owned()),
             env,
             binaries,
         }

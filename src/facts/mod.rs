@@ -95,9 +95,10 @@ impl Facts {
     /// while they run, then waits for them. A caller with work of its own (loading
     /// rules) does it between the two.
     pub fn start(options: &Options) -> Collecting {
-        let env = EnvFacts::collect();
-        let dirs = env.path_dirs(cfg!(windows));
+        // PATH is all the go commands need: they start before the rest is read.
+        let dirs = env::process_path_dirs(cfg!(windows));
         let go = GoFacts::start(&dirs, options.go_timeout);
+        let env = EnvFacts::collect();
         // Everything else is read, and redacted, while they run.
         let host = std::env::consts::OS;
         let read = Facts {
