@@ -60,6 +60,29 @@ pub struct RuleSet {
     deferred_rules: std::sync::OnceLock<Vec<Rule>>,
 }
 
+/// A rule to compile. A built-in one is read from the form build.rs embeds only then,
+/// and that form dropped once compiled: the forms of all the rules (larger than the
+/// compiled rules) never sit in memory at once, and a short run touches fewer pages.
+enum ToCompile<'s> {
+    Builtin(&'static BuiltinRule),
+    Source(&'s RuleSource),
+}
+
+impl ToCompile<'_> {
+    fn id(&self) -> &str {
+        match self {
+            ToCompile::Builtin(rule) => rule.id,
+            ToCompile::Source(source) => source.id(),
+        }
+    }
+    fn name(&self) -> &str {
+        match self {
+            ToCompile::Builtin(rule) => rule.name,
+            ToCompile::Source(source) => source.name(),
+        }
+    }
+}
+
 /// A built-in rule not compiled yet, with what config says of it.
 struct Deferred {
     builtin: &'static BuiltinRule,
@@ -118,14 +141,25 @@ impl RuleSet {
                 Wanted::Skip
             }
         };
-        let builtin = registry::builtin_for_checking(&wanted)?;
-        let mut sources = builtin.loaded;
+        let builtin = registry::builtin_for_checking(&wanted);
+        let mut packs = Vec::new();
         for pack in config.rule_packs.iter().chain(&overrides.extra_packs) {
-            sources.extend(registry::load_pack(pack)?);
+            packs.extend(registry::load_pack(pack)?);
         }
-        registry::check_unique(&sources, &builtin.deferred)?;
+        let all_builtin: Vec<&BuiltinRule> = builtin
+            .loaded
+            .iter()
+            .chain(&builtin.deferred)
+            .copied()
+            .collect();
+        registry::check_unique(&packs, &all_builtin)?;
+        let mut sources: Vec<ToCompile> = builtin
+            .loaded
+            .iter()
+            .map(|&rule| ToCompile::Builtin(rule))
+            .chain(packs.iter().map(ToCompile::Source))
+            .collect();
         sources.sort_by(|a, b| a.id().cmp(b.id()));
-        let sources: Vec<&RuleSource> = sources.iter().collect();
         RuleSet::from_sources_knowing(
             &sources,
             &builtin.deferred,
@@ -141,14 +175,15 @@ impl RuleSet {
         config: &Config,
         overrides: &Overrides,
     ) -> Result<RuleSet, Error> {
-        RuleSet::from_sources_knowing(sources, &[], &[], config, overrides)
+        let sources: Vec<ToCompile> = sources.iter().map(|&s| ToCompile::Source(s)).collect();
+        RuleSet::from_sources_knowing(&sources, &[], &[], config, overrides)
     }
 
     /// Compile `sources` under a config; `deferred` are built-in rules to compile when
     /// first needed (after `sources` in the indices below), `others` rules that exist
     /// but were not loaded, which a selector may name without error.
     fn from_sources_knowing(
-        sources: &[&RuleSource],
+        sources: &[ToCompile],
         deferred: &[&'static BuiltinRule],
         others: &[(&str, &str)],
         config: &Config,
@@ -209,6 +244,14 @@ impl RuleSet {
         }
         let mut rules = Vec::with_capacity(sources.len());
         for (i, source) in sources.iter().enumerate() {
+            let read;
+            let source = match source {
+                ToCompile::Builtin(rule) => {
+                    read = rule.source()?;
+                    &read
+                }
+                ToCompile::Source(source) => *source,
+            };
             let resolved = source.params_with(&params[i]).map_err(|(name, message)| {
                 let origin = param_origins[i]
                     .get(&name)

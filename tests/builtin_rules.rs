@@ -91,6 +91,13 @@ fn builtin_rules_compile_with_their_default_params() {
                 panic!("{}: {}", s.path, e.message);
             }
         }
+        // And parse their messages, help and fix commands lazily: compiled as a rule
+        // pack's, every one is parsed now.
+        let pack = gopolicy::rule::RuleSource::parse(&s.path, &s.text, false).unwrap();
+        let params = pack.params_with(&BTreeMap::new()).unwrap();
+        if let Err(e) = pack.compile(params) {
+            panic!("{}: {e:?}", s.path);
+        }
     }
 }
 

@@ -135,6 +135,29 @@ fn a_bad_regex_in_a_pack_rule_exits_2_pointing_at_its_line() {
 }
 
 #[test]
+fn a_pack_rule_may_not_take_a_built_in_rules_id_or_name() {
+    // Built-in go.mod rules, which checking go.mod loads.
+    for (field, taken) in [
+        ("id = \"POL001\"", "id = \"MOD007\""),
+        ("name = \"go-too-old\"", "name = \"duplicate-require\""),
+    ] {
+        let rule = GO_TOO_OLD.replace(field, taken);
+        let repo = Repo::new(&[("go.mod", CLEAN), ("policy/dup.toml", &rule)]);
+        let out = repo.check(&[]);
+        out.expect_code(2);
+        assert!(
+            out.stderr.contains("is already used by rules/"),
+            "{taken}: {out}"
+        );
+        let line = line_of(&rule, taken);
+        assert!(
+            out.stderr.contains(&format!("dup.toml:{line}:")),
+            "{taken}: {out}"
+        );
+    }
+}
+
+#[test]
 fn an_unknown_field_in_a_pack_rule_exits_2_pointing_at_its_line() {
     let rule = GO_TOO_OLD.replace("severity = \"error\"", "severty = \"error\"");
     let repo = Repo::new(&[("go.mod", CLEAN), ("policy/bad.toml", &rule)]);

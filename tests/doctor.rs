@@ -222,6 +222,45 @@ fn this_machines_profiles_and_env_file_are_checked_while_go_runs() {
     assert!(has("ENV001", "goenv"), "{found:?}");
 }
 
+#[test]
+fn the_powershell_rules_run_when_the_machine_has_a_powershell_profile() {
+    // No go on PATH. doctor loads the rules of the kinds of profile it finds: without
+    // a PowerShell profile, none of theirs; with PowerShell 7's, they check it.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(".bashrc"), "export GOFLAGS=-mod=mod\n").unwrap();
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_gopolicy"))
+            .args(["doctor", "--format", "json"])
+            .current_dir(home.path())
+            .env_clear()
+            .env("HOME", home.path())
+            .env("SHELL", "/bin/bash")
+            .env("PATH", "/nonexistent")
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let codes: Vec<String> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect();
+        (codes, json["summary"]["files"].as_u64().unwrap())
+    };
+    let (without, files) = run();
+    assert!(!without.iter().any(|c| c.starts_with("PS")), "{without:?}");
+    let dir = home.path().join(".config/powershell");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("Microsoft.PowerShell_profile.ps1"),
+        "export GOPATH=/opt/go\n",
+    )
+    .unwrap();
+    let (with, more_files) = run();
+    assert!(with.iter().any(|c| c == "PS002"), "{with:?}");
+    assert_eq!(more_files, files + 1);
+}
+
 /// The Windows machine of examples/machines/windows.json, where IT set GOFLAGS as a
 /// system variable, the user set GOSUMDB as a user variable, and the shell has
 /// GO111MODULE from neither.

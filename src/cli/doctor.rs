@@ -1,6 +1,8 @@
 //! `gopolicy doctor`: this machine's Go setup, section by section, with fixes for the
 //! user's shell. It reads and reports; it never changes the machine.
 
+use std::collections::BTreeSet;
+
 use super::{fail_on, Cli, MachineArgs, Selection, EXIT_FINDINGS};
 use crate::diag::config::FailOn;
 use crate::document::{Document, Target};
@@ -36,16 +38,6 @@ enum DoctorFormat {
 }
 
 pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
-    // The machine's documents: its views, the go env file, and the profiles.
-    let targets = [
-        Target::Machine,
-        Target::ProcessEnv,
-        Target::GoEnvFile,
-        Target::Shell,
-        Target::Powershell,
-    ]
-    .into_iter()
-    .collect();
     // `go env -json` is most of doctor's time: start it first (Facts::start reads the
     // files too), then load the config and the rules and lint what needs nothing from
     // go while it runs; only the machine document waits for go's answer.
@@ -55,7 +47,13 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         })),
         Some(_) => None,
     };
+    // The facts known before go answers; from a snapshot, all of them.
+    let known = match &collecting {
+        Some(collecting) => collecting.known(),
+        None => args.machine.facts()?,
+    };
     let config = cli.config(std::path::Path::new("."))?;
+    let targets = targets_of(&known);
     let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
     let repo = crate::workspace::Repo::new(&std::env::current_dir().unwrap_or_default());
     // On this thread: a handful of small documents, not worth waking a thread pool
@@ -68,11 +66,10 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
             .collect();
         (documents, diagnostics)
     };
-    let early = collecting.as_ref().map(|c| {
-        let known = c.known();
+    let early = collecting.as_ref().map(|_| {
         let done = lint(documents::without_go(&known, ""));
-        let profiles = known.profile_settings();
-        (known, done, profiles)
+        let profiles = known.profile_settings_from(&done.0);
+        (done, profiles)
     });
     // The machine document needs go's answer; its rules' regexes do not. Without a go
     // there is no wait to fill, and only the regexes the document reaches are compiled.
@@ -81,14 +78,12 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     }
     let facts = match collecting {
         Some(collecting) => collecting.finish(),
-        None => args.machine.facts()?,
+        None => known.clone(),
     };
     // The early documents stand when the finished facts they come from are the same
     // (redaction saw every secret by then); otherwise they are made again.
     let ((mut documents, mut diagnostics), profiles) = match early {
-        Some((known, done, profiles)) if known.without_go() == facts.without_go() => {
-            (done, profiles)
-        }
+        Some((done, profiles)) if known.without_go() == facts.without_go() => (done, profiles),
         _ => (
             lint(documents::without_go(&facts, "")),
             facts.profile_settings(),
@@ -148,9 +143,20 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     Ok(if failed { EXIT_FINDINGS } else { 0 })
 }
 
+/// The kinds of document doctor lints: the machine's two views, the go env file, and
+/// the kinds of profile the machine has. A kind it has no profile of has no document,
+/// so its rules are not loaded.
+fn targets_of(facts: &Facts) -> BTreeSet<Target> {
+    let mut targets = BTreeSet::from([Target::Machine, Target::ProcessEnv, Target::GoEnvFile]);
+    let profiles = facts.profiles.iter().filter(|f| f.text.is_some());
+    targets.extend(profiles.map(|f| crate::facts::profiles::target_of(&f.path)));
+    targets
+}
+
 /// Ready now the regexes of the enabled rules for `target`, rather than at their first
 /// use: all of them, though a document may reach only some. A built-in pattern's DFAs
-/// are only loaded (build.rs compiled them); a user's pattern is compiled.
+/// are only loaded (build.rs compiled them), unless `extract` needs its captures; a
+/// user's pattern is compiled.
 fn compile_regexes_for(rules: &RuleSet, target: Target) {
     let applies = |r: &&crate::rule::Rule| {
         r.target == RuleTarget::File(target) || r.also_targets.contains(&target)

@@ -33,7 +33,7 @@ pub fn start(
 ) -> Result<Running, String> {
     // Output goes to anonymous temporary files, not pipes: a hung go may leave children
     // (a wrapper script's `sleep`) holding the pipe open long after we stop waiting.
-    let (out, err) = match (tempfile::tempfile(), tempfile::tempfile()) {
+    let (out, err) = match (output_file(), output_file()) {
         (Ok(out), Ok(err)) => (out, err),
         (Err(e), _) | (_, Err(e)) => return Err(format!("cannot create a temporary file: {e}")),
     };
@@ -66,6 +66,17 @@ pub fn start(
         deadline: Instant::now() + timeout,
         timeout,
     })
+}
+
+/// An unnamed temporary file for a command's output: in /dev/shm where there is one
+/// (memory, like a pipe), else in the temporary folder. On a disk file system each
+/// such file costs an inode found free, journalled and freed again.
+fn output_file() -> std::io::Result<std::fs::File> {
+    #[cfg(target_os = "linux")]
+    if let Ok(file) = tempfile::tempfile_in("/dev/shm") {
+        return Ok(file);
+    }
+    tempfile::tempfile()
 }
 
 impl Running {

@@ -69,11 +69,22 @@ impl EnvFacts {
 
     /// The PATH entries, in order, without empty ones.
     pub fn path_dirs(&self, windows: bool) -> Vec<String> {
-        split_path_list(self.get("PATH").unwrap_or(""), windows)
-            .into_iter()
-            .filter(|d| !d.is_empty())
-            .collect()
+        dirs_of(self.get("PATH").unwrap_or(""), windows)
     }
+}
+
+/// This process's PATH entries, as [`EnvFacts::path_dirs`] gives them after
+/// [`EnvFacts::collect`], without reading the rest of the environment first.
+pub fn process_path_dirs(windows: bool) -> Vec<String> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    dirs_of(&path.to_string_lossy(), windows)
+}
+
+fn dirs_of(path: &str, windows: bool) -> Vec<String> {
+    split_path_list(path, windows)
+        .into_iter()
+        .filter(|d| !d.is_empty())
+        .collect()
 }
 
 /// Split a PATH-style list as Go's `filepath.SplitList` does: `:` on Unix; on Windows `;`,
@@ -99,20 +110,23 @@ pub fn split_path_list(value: &str, windows: bool) -> Vec<String> {
 
 /// Every executable named `name` in `dirs`, in order (`name.exe` on Windows).
 pub fn find_all(dirs: &[String], name: &str) -> Vec<PathBuf> {
+    executables(dirs, name).collect()
+}
+
+/// The first executable named `name` in `dirs`; the folders after it are not looked in.
+pub fn find_first(dirs: &[String], name: &str) -> Option<PathBuf> {
+    executables(dirs, name).next()
+}
+
+fn executables<'d>(dirs: &'d [String], name: &str) -> impl Iterator<Item = PathBuf> + 'd {
     let file = if cfg!(windows) {
         format!("{name}.exe")
     } else {
         name.to_owned()
     };
     dirs.iter()
-        .map(|d| Path::new(d).join(&file))
+        .map(move |d| Path::new(d).join(&file))
         .filter(|p| is_executable(p))
-        .collect()
-}
-
-/// The first executable named `name` in `dirs`.
-pub fn find_first(dirs: &[String], name: &str) -> Option<PathBuf> {
-    find_all(dirs, name).into_iter().next()
 }
 
 fn is_executable(path: &Path) -> bool {
@@ -158,5 +172,10 @@ mod tests {
             vars: BTreeMap::from([("PATH".into(), ":/usr/bin:".into())]),
         };
         assert_eq!(env.path_dirs(false), ["/usr/bin"]);
+        let windows = cfg!(windows);
+        assert_eq!(
+            process_path_dirs(windows),
+            EnvFacts::collect().path_dirs(windows)
+        );
     }
 }

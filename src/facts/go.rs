@@ -41,11 +41,13 @@ impl GoFacts {
     /// VERSION file; they run while the caller collects other facts, and
     /// [`Pending::finish`] gathers their answers.
     pub fn start(path_dirs: &[String], timeout: Duration) -> Pending {
-        let found = super::env::find_all(path_dirs, "go");
-        // `go env -json` is the slowest fact of all: it starts first.
-        let env = found
-            .first()
+        // `go env -json` is the slowest fact of all: it starts first, before the other
+        // folders of PATH are looked in.
+        let first = super::env::find_first(path_dirs, "go");
+        let env = first
+            .as_ref()
             .map(|go| command::start(go, &["env", "-json"], &std::env::temp_dir(), LOCAL, timeout));
+        let found = super::env::find_all(path_dirs, "go");
         let binaries = found
             .iter()
             .map(|path| {
@@ -65,7 +67,7 @@ impl GoFacts {
             })
             .collect();
         Pending {
-            first: found.first().map(|p| p.to_string_lossy().into_owned()),
+            first: first.map(|p| p.to_string_lossy().into_owned()),
             env,
             binaries,
         }
@@ -128,7 +130,12 @@ const LOCAL: &[(&str, &str)] = &[("GOTOOLCHAIN", "local")];
 
 /// `go env -json`'s output as a map of strings.
 fn go_env(out: Result<command::Output, String>) -> Result<BTreeMap<String, String>, String> {
-    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&out?.stdout)
+    let out = out?;
+    // go prints every value as a string: read them so, and as any JSON only otherwise.
+    if let Ok(map) = serde_json::from_str::<BTreeMap<String, String>>(&out.stdout) {
+        return Ok(map);
+    }
+    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&out.stdout)
         .map_err(|e| format!("its output is not a JSON object ({e})"))?;
     Ok(map
         .into_iter()
@@ -158,4 +165,36 @@ pub fn goroot_beside(go: &str) -> Option<String> {
     root.join("VERSION")
         .is_file()
         .then(|| root.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(stdout: &str) -> Result<command::Output, String> {
+        Ok(command::Output {
+            stdout: stdout.to_owned(),
+            stderr: String::new(),
+        })
+    }
+
+    #[test]
+    fn go_env_values_are_strings_whatever_json_gives() {
+        let env = go_env(output(r#"{"GOOS": "linux", "GOFLAGS": "-a \"b\""}"#)).unwrap();
+        assert_eq!(env["GOOS"], "linux");
+        assert_eq!(env["GOFLAGS"], "-a \"b\"");
+        // Not what go prints, but read all the same: as their JSON text.
+        let env = go_env(output(r#"{"A": 1, "B": true, "C": null, "D": "x"}"#)).unwrap();
+        let got: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(got, [("A", "1"), ("B", "true"), ("C", "null"), ("D", "x")]);
+        let error = go_env(output("go: no JSON today")).unwrap_err();
+        assert!(
+            error.starts_with("its output is not a JSON object ("),
+            "{error}"
+        );
+        assert_eq!(
+            go_env(Err("exit status 1".into())).unwrap_err(),
+            "exit status 1"
+        );
+    }
 }

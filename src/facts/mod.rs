@@ -10,7 +10,8 @@
 //! - `origin.rs`: where each Go variable's value comes from;
 //! - `profiles.rs`: the user's shell and PowerShell profiles, and which line set a variable;
 //! - `windows.rs`: the registry's user and machine environment, PowerShell's execution policy;
-//! - `snapshot.rs`: JSON, loading, redaction; `diff.rs`: comparing two snapshots.
+//! - `snapshot.rs`: JSON, loading, redaction; `diff.rs`: comparing two snapshots;
+//! - `documents.rs`: the documents rules see; `view.rs` writes its views' YAML and tree.
 
 mod command;
 pub mod diff;
@@ -23,6 +24,7 @@ pub mod os;
 pub mod profiles;
 pub mod snapshot;
 pub mod toolchain;
+mod view;
 pub mod windows;
 
 use std::time::Duration;
@@ -93,9 +95,10 @@ impl Facts {
     /// while they run, then waits for them. A caller with work of its own (loading
     /// rules) does it between the two.
     pub fn start(options: &Options) -> Collecting {
-        let env = EnvFacts::collect();
-        let dirs = env.path_dirs(cfg!(windows));
+        // PATH is all the go commands need: they start before the rest is read.
+        let dirs = env::process_path_dirs(cfg!(windows));
         let go = GoFacts::start(&dirs, options.go_timeout);
+        let env = EnvFacts::collect();
         // Everything else is read, and redacted, while they run.
         let host = std::env::consts::OS;
         let read = Facts {
@@ -230,7 +233,7 @@ impl Collecting {
             profiles: Vec::new(),
             windows: None,
         };
-        match snapshot::redact_part(&added, &secrets) {
+        match snapshot::redact_part(added, &secrets) {
             Some(added) => Facts {
                 os: added.os,
                 go: added.go,

@@ -250,6 +250,15 @@ impl Facts {
     /// variable), the last assignment in the order the shell reads them. Names are
     /// upper-cased where the OS ignores case.
     pub fn profile_settings(&self) -> BTreeMap<String, ProfileSetting> {
+        self.profile_settings_from(&[])
+    }
+
+    /// [`Facts::profile_settings`], taking a profile's document from `parsed` (what
+    /// [`parse`] made of these facts' profiles) when it is there, not parsing it again.
+    pub fn profile_settings_from(
+        &self,
+        parsed: &[std::sync::Arc<Document>],
+    ) -> BTreeMap<String, ProfileSetting> {
         let shell = self.profile_shell();
         let os = if self.is_windows() { "windows" } else { "" };
         let order = locate(os, &self.env);
@@ -273,7 +282,14 @@ impl Facts {
         files.sort_by_key(|(i, _)| *i);
         let mut out = BTreeMap::new();
         for (_, file) in files {
-            out.extend(self.profile_assignments(file));
+            let target = target_of(&file.path);
+            match parsed
+                .iter()
+                .find(|d| d.path() == file.path && d.target == target)
+            {
+                Some(doc) => out.extend(self.assignments_in(doc)),
+                None => out.extend(self.profile_assignments(file)),
+            }
         }
         out
     }
@@ -281,11 +297,15 @@ impl Facts {
     /// The variables one profile exports into the session, in file order (see
     /// [`Facts::profile_settings`] for which assignments count).
     pub fn profile_assignments(&self, file: &FileFact) -> Vec<(String, ProfileSetting)> {
-        let Some(doc) = parse(file) else {
-            return Vec::new();
-        };
+        match parse(file) {
+            Some(doc) => self.assignments_in(&doc),
+            None => Vec::new(),
+        }
+    }
+
+    fn assignments_in(&self, doc: &Document) -> Vec<(String, ProfileSetting)> {
         list(doc.root.get("assignments"))
-            .filter_map(|assignment| self.setting_of(&doc, assignment))
+            .filter_map(|assignment| self.setting_of(doc, assignment))
             .collect()
     }
 
@@ -404,6 +424,7 @@ fn expand(value: &str, powershell: bool, tilde: bool, env: &EnvFacts) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn paths(l: &[Location]) -> Vec<&str> {
         l.iter().map(|l| l.path.as_str()).collect()
@@ -550,5 +571,25 @@ mod tests {
             facts.profile_settings()["GOPATH"].place(),
             "/h/.profile line 1"
         );
+        // From documents parsed already, the same; a profile missing from them is
+        // parsed.
+        let parsed: Vec<_> = facts
+            .profiles
+            .iter()
+            .filter_map(parse)
+            .map(Arc::new)
+            .collect();
+        for given in [&parsed[..], &parsed[..1], &[]] {
+            assert_eq!(facts.profile_settings_from(given), facts.profile_settings());
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/machines");
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let facts = Facts::load(&entry.path()).unwrap();
+            let docs: Vec<_> = crate::facts::documents::without_go(&facts, "")
+                .into_iter()
+                .map(Arc::new)
+                .collect();
+            assert_eq!(facts.profile_settings_from(&docs), facts.profile_settings());
+        }
     }
 }

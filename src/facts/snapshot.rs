@@ -18,6 +18,7 @@
 //! any of the forms a script writes them (see [`script_secret_values`]). Values shaped like
 //! well-known access tokens (GitHub, GitLab, Slack, AWS keys) are redacted wherever they are.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
@@ -48,23 +49,33 @@ const SECRET_WORDS: [&str; 9] = [
 const MIN_SCRUBBED_LEN: usize = 8;
 
 pub fn is_secret_name(name: &str) -> bool {
-    // Compared in place, ignoring ASCII case: redaction asks this of every key.
+    // One pass, compared in place, ignoring ASCII case: redaction asks this of every key
+    // and every profile line. Each word starts with one of these letters.
     let name = name.as_bytes();
-    SECRET_WORDS.iter().any(|w| {
-        name.windows(w.len())
-            .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
+    (0..name.len()).any(|at| {
+        matches!(
+            name[at].to_ascii_uppercase(),
+            b'T' | b'S' | b'P' | b'A' | b'C'
+        ) && SECRET_WORDS.iter().any(|w| {
+            name[at..]
+                .get(..w.len())
+                .is_some_and(|part| part.eq_ignore_ascii_case(w.as_bytes()))
+        })
     })
 }
 
 /// `scheme://user:password@host/...` -> `scheme://REDACTED@host/...`, anywhere in `text`
 /// (GOPROXY and GOPRIVATE-style lists hold several URLs).
 pub fn redact_urls(text: &str) -> String {
+    without_userinfo(text).into_owned()
+}
+
+/// [`redact_urls`], borrowing `text` when it holds no userinfo.
+fn without_userinfo(text: &str) -> Cow<'_, str> {
     if !may_hold_userinfo(text) {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
-    USERINFO
-        .replace_all(text, format!("${{1}}{REDACTED}@"))
-        .into_owned()
+    USERINFO.replace_all(text, format!("${{1}}{REDACTED}@"))
 }
 
 /// A URL's `scheme://` (group 1) and userinfo (group 2), up to its `@`.
@@ -83,14 +94,20 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 /// Could `text` hold `scheme://userinfo@`? Most strings cannot, and need no regex (nor
 /// its compiling, which costs more than a doctor run's redaction otherwise).
 fn may_hold_userinfo(text: &str) -> bool {
-    text.find("://").is_some_and(|at| text[at..].contains('@'))
+    let bytes = text.as_bytes();
+    let scheme = memchr::memchr_iter(b':', bytes).find(|&at| bytes[at..].starts_with(b"://"));
+    scheme.is_some_and(|at| memchr::memchr(b'@', &bytes[at..]).is_some())
 }
 
-/// Could `text` hold a token [`redact_tokens`] finds? Each starts with one of these.
+/// Could `text` hold a token [`redact_tokens`] finds? Each starts with one of these,
+/// whose first letters are looked for first: redaction asks this of every string.
 fn may_hold_token(text: &str) -> bool {
-    ["gh", "github_pat_", "glpat-", "xox", "AKIA"]
-        .iter()
-        .any(|start| text.contains(start))
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'g', b'x', b'A', bytes).any(|at| {
+        ["gh", "github_pat_", "glpat-", "xox", "AKIA"]
+            .iter()
+            .any(|start| bytes[at..].starts_with(start.as_bytes()))
+    })
 }
 
 /// The facts with every secret replaced by `REDACTED`.
@@ -105,21 +122,27 @@ pub(super) fn redact_finding(facts: Facts) -> (Facts, Vec<String>) {
         return (facts, Vec::new());
     };
     let secrets = secrets_in(&json);
-    scrub(&mut json, None, &secrets);
-    (serde_json::from_value(json).unwrap_or(facts), secrets)
+    // Facts with nothing to redact (the usual case) need not be read back.
+    let facts = match scrub(&mut json, None, &secrets) {
+        true => serde_json::from_value(json).unwrap_or(facts),
+        false => facts,
+    };
+    (facts, secrets)
 }
 
 /// Facts added to facts already redacted (what go answered, after the files were read),
 /// redacted with the secrets found there; `known` is what [`redact_finding`] returned
 /// for them. None when the part holds a secret of its own that `known` lacks: the part
 /// already redacted may hold a copy of it, so the whole must be redacted again.
-pub(super) fn redact_part(part: &Facts, known: &[String]) -> Option<Facts> {
-    let mut json = serde_json::to_value(part).ok()?;
+pub(super) fn redact_part(part: Facts, known: &[String]) -> Option<Facts> {
+    let mut json = serde_json::to_value(&part).ok()?;
     if secrets_in(&json).iter().any(|s| !known.contains(s)) {
         return None;
     }
-    scrub(&mut json, None, known);
-    serde_json::from_value(json).ok()
+    match scrub(&mut json, None, known) {
+        true => serde_json::from_value(json).ok(),
+        false => Some(part),
+    }
 }
 
 /// The secret values to scrub wherever they appear, longest first.
@@ -165,46 +188,81 @@ fn collect_secrets(value: &Value, key: Option<&str>, out: &mut Vec<String>) {
     }
 }
 
-fn scrub(value: &mut Value, key: Option<&str>, secrets: &[String]) {
+/// Redact every string under `value`; whether any changed. Most strings hold nothing
+/// to redact, and are neither copied nor replaced.
+fn scrub(value: &mut Value, key: Option<&str>, secrets: &[String]) -> bool {
+    let mut changed = false;
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                match v {
-                    Value::String(s) if is_secret_name(k) && !s.is_empty() => *s = REDACTED.into(),
+                changed |= match v {
+                    Value::String(s) if is_secret_name(k) => {
+                        // Empty, or REDACTED already (a snapshot): nothing to hide.
+                        let hide = !s.is_empty() && s != REDACTED;
+                        if hide {
+                            *s = REDACTED.into();
+                        }
+                        hide
+                    }
                     Value::Array(items) if k == "profiles" => {
                         let fields = items.iter_mut().filter_map(Value::as_object_mut);
+                        let mut any = false;
                         for (field, v) in fields.flat_map(|m| m.iter_mut()) {
-                            match v {
+                            any |= match v {
                                 // A script, not a go env file: its own line redaction.
                                 Value::String(text) if field == "text" => {
-                                    *text = scrub_string(&redact_script_lines(text), secrets);
+                                    replace(text, redact_script_lines, secrets)
                                 }
                                 _ => scrub(v, Some(field), secrets),
-                            }
+                            };
                         }
+                        any
                     }
                     _ => scrub(v, Some(k), secrets),
-                }
+                };
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|v| scrub(v, key, secrets)),
-        Value::String(s) => {
-            if key == Some("text") {
-                *s = redact_env_lines(s);
+        Value::Array(items) => {
+            for v in items {
+                changed |= scrub(v, key, secrets);
             }
-            *s = scrub_string(s, secrets);
         }
+        Value::String(s) if key == Some("text") => changed = replace(s, redact_env_lines, secrets),
+        Value::String(s) => changed = replace(s, |s| Cow::Borrowed(s), secrets),
         _ => {}
     }
+    changed
 }
 
-/// URL credentials, token-shaped values and known secret values out of one string.
-fn scrub_string(s: &str, secrets: &[String]) -> String {
-    let mut text = redact_tokens(&redact_urls(s));
+/// Redact `s` by its `lines` (the secret-named lines of a file), then as any string;
+/// whether that changed it.
+fn replace(s: &mut String, lines: fn(&str) -> Cow<'_, str>, secrets: &[String]) -> bool {
+    let by_lines = lines(s);
+    let scrubbed = match scrub_string(&by_lines, secrets) {
+        Cow::Owned(text) => Some(text),
+        Cow::Borrowed(_) => None,
+    };
+    let redacted = match (scrubbed, by_lines) {
+        (Some(text), _) | (None, Cow::Owned(text)) => text,
+        (None, Cow::Borrowed(_)) => return false,
+    };
+    *s = redacted;
+    true
+}
+
+/// URL credentials, token-shaped values and known secret values out of one string;
+/// borrowed when it holds none.
+fn scrub_string<'t>(s: &'t str, secrets: &[String]) -> Cow<'t, str> {
+    let mut text = without_userinfo(s);
+    if may_hold_token(&text) {
+        if let Cow::Owned(redacted) = TOKEN.replace_all(&text, REDACTED) {
+            text = Cow::Owned(redacted);
+        }
+    }
     for secret in secrets {
         // Most strings hold none: look before copying.
         if text.contains(secret.as_str()) {
-            text = text.replace(secret.as_str(), REDACTED);
+            text = Cow::Owned(text.replace(secret.as_str(), REDACTED));
         }
     }
     text
@@ -212,7 +270,10 @@ fn scrub_string(s: &str, secrets: &[String]) -> String {
 
 /// `NAME=VALUE` lines of a go env file with a secret name keep the name, lose the value;
 /// line breaks stay, so line numbers still point at the same settings.
-fn redact_env_lines(text: &str) -> String {
+fn redact_env_lines(text: &str) -> Cow<'_, str> {
+    if !is_secret_name(text) {
+        return Cow::Borrowed(text);
+    }
     text.split_inclusive('\n')
         .map(|line| match line.split_once('=') {
             Some((name, value)) if is_secret_name(name) && !value.trim().is_empty() => {
@@ -354,7 +415,11 @@ fn unquote(value: &str) -> &str {
 
 /// A profile's text with every secret value (see [`script_secret_values`]) replaced by
 /// `REDACTED`; lines stay where they are.
-fn redact_script_lines(text: &str) -> String {
+fn redact_script_lines(text: &str) -> Cow<'_, str> {
+    // A text that names no secret assigns none.
+    if !is_secret_name(text) {
+        return Cow::Borrowed(text);
+    }
     text.split_inclusive('\n')
         .map(|line| {
             let mut line = line.to_owned();
@@ -485,6 +550,48 @@ mod tests {
             assert!(is_secret_name(name), "{name}");
         }
         assert!(!is_secret_name("GOPROXY"));
+        // The one-pass search finds what a search for each word finds, at every
+        // place, in any case, at the ends and overlapping.
+        let reference = |name: &str| {
+            let upper = name.to_ascii_uppercase();
+            SECRET_WORDS.iter().any(|w| upper.contains(w))
+        };
+        let pieces = [
+            "", "x", "GO", "_", "é", "tok", "TOKE", "aut", "Cred", "A", "P",
+        ];
+        for word in SECRET_WORDS
+            .iter()
+            .flat_map(|w| [w.to_string(), w.to_lowercase()])
+        {
+            for (a, b) in pieces
+                .iter()
+                .flat_map(|a| pieces.iter().map(move |b| (a, b)))
+            {
+                for name in [format!("{a}{word}{b}"), format!("{a}{}{b}", &word[1..])] {
+                    assert_eq!(is_secret_name(&name), reference(&name), "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn facts_with_nothing_to_redact_come_back_as_they_were() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/machines");
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let facts = Facts::load(&entry.path()).unwrap();
+            // Redacted once on load: a second pass changes nothing, and the round trip
+            // through JSON that it skips would give the same facts.
+            let json = serde_json::to_value(&facts).unwrap();
+            let secrets = secrets_in(&json);
+            assert!(
+                !scrub(&mut json.clone(), None, &secrets),
+                "{:?}",
+                entry.path()
+            );
+            let (again, _) = redact_finding(facts.clone());
+            assert_eq!(again, facts);
+            assert_eq!(serde_json::from_value::<Facts>(json).unwrap(), facts);
+        }
     }
 
     #[test]
@@ -498,6 +605,40 @@ mod tests {
             "https://proxy.example.com/a@b"
         );
         assert_eq!(redact_urls("git@github.com:x/y"), "git@github.com:x/y");
+    }
+
+    #[test]
+    fn the_quick_looks_miss_no_string_the_regexes_match() {
+        let pieces = [
+            "",
+            "x",
+            ":",
+            "://",
+            "a:/b",
+            "@",
+            "https://u:p@h",
+            "ghp_",
+            "github_pat_",
+            "glpat-",
+            "xoxb-",
+            "AKIA",
+            "0123456789abcdefghij0123",
+            "ABCDEFGHIJKLMNOP",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b} {c}");
+                    if USERINFO.is_match(&text) {
+                        assert!(may_hold_userinfo(&text), "{text}");
+                    }
+                    if TOKEN.is_match(&text) {
+                        assert!(may_hold_token(&text), "{text}");
+                    }
+                }
+            }
+        }
+        assert!(!may_hold_userinfo("a:/b@c") && !may_hold_token("gitlab xo AKI"));
     }
 
     #[test]

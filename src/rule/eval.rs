@@ -1,6 +1,6 @@
 //! Running compiled rules on a document.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use super::query::{Hit, Query};
 use super::schema::RuleTarget;
@@ -98,6 +98,7 @@ impl Rule {
                     .message
                     .as_ref()
                     .unwrap_or(&self.message)
+                    .get(&self.params)
                     .render(&scope);
                 let mut diagnostic = Diagnostic::at(
                     &doc.source,
@@ -107,7 +108,10 @@ impl Rule {
                     self.severity,
                     message,
                 );
-                diagnostic.help = self.help.as_ref().map(|h| h.render(&scope));
+                diagnostic.help = self
+                    .help
+                    .as_ref()
+                    .map(|h| h.get(&self.params).render(&scope));
                 diagnostic.fix = self.fix(&scope, at, doc);
                 out.push(diagnostic);
             }
@@ -166,7 +170,7 @@ impl Rule {
         });
         case.into_iter()
             .flat_map(|case| &case.commands)
-            .filter_map(|(shell, t)| Some((*shell, t.resolve(scope)?)))
+            .filter_map(|(shell, t)| Some((*shell, t.get(&self.params).resolve(scope)?)))
             .collect()
     }
 }
@@ -206,29 +210,24 @@ pub struct SharedSelects {
 
 impl SharedSelects {
     pub fn new(rules: &[Rule]) -> SharedSelects {
-        // A few dozen queries, most told apart by their first segment: a scan costs less
-        // than hashing each query's tree.
-        let mut distinct: Vec<&Query> = Vec::new();
+        // Ordered, not hashed: comparing two queries mostly stops at their first key,
+        // where hashing walks each query whole.
+        let mut index: BTreeMap<&Query, usize> = BTreeMap::new();
         let ids = rules
             .iter()
             .map(|rule| {
                 rule.checks
                     .iter()
-                    .map(
-                        |check| match distinct.iter().position(|q| *q == &check.select) {
-                            Some(at) => at,
-                            None => {
-                                distinct.push(&check.select);
-                                distinct.len() - 1
-                            }
-                        },
-                    )
+                    .map(|check| {
+                        let next = index.len();
+                        *index.entry(&check.select).or_insert(next)
+                    })
                     .collect()
             })
             .collect();
         SharedSelects {
             ids,
-            count: distinct.len(),
+            count: index.len(),
         }
     }
 }

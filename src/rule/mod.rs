@@ -23,8 +23,8 @@ use crate::document::Target;
 use crate::error::SourceError;
 use predicate::Predicate;
 use query::Query;
-use schema::{FixSpec, ParamValue, RuleSpec, RuleTarget, Severity, TestSpec};
-use template::Template;
+use schema::{ParamValue, RuleSpec, RuleTarget, Severity, TestSpec};
+use template::{LazyTemplate, Template};
 
 /// What a rule may ask of the repository around a document. The workspace answers;
 /// `rule/` itself never touches the file system.
@@ -59,7 +59,15 @@ pub struct Check {
     /// `None`: every selected node is reported.
     pub assert: Option<Predicate>,
     pub at: Option<Query>,
-    pub message: Option<Template>,
+    pub message: Option<LazyTemplate>,
+}
+
+/// What a rule's fix is called and how safe it is; its commands and edits are
+/// compiled apart (`fix_commands`, `fix_edits`).
+#[derive(Debug)]
+pub struct FixTitle {
+    pub title: String,
+    pub applicability: schema::Applicability,
 }
 
 /// Fix commands and when they apply (see [`schema::FixCase`]).
@@ -67,7 +75,7 @@ pub struct Check {
 pub struct CommandCase {
     pub within: Option<Target>,
     pub when: Option<Predicate>,
-    pub commands: BTreeMap<schema::Shell, Template>,
+    pub commands: BTreeMap<schema::Shell, LazyTemplate>,
 }
 
 /// A rule ready to run: queries parsed, regexes and templates compiled, params settled.
@@ -79,15 +87,15 @@ pub struct Rule {
     pub target: RuleTarget,
     pub also_targets: Vec<Target>,
     pub summary: String,
-    pub message: Template,
-    pub help: Option<Template>,
+    pub message: LazyTemplate,
+    pub help: Option<LazyTemplate>,
     pub group: Option<schema::Group>,
     pub references: Vec<String>,
     pub docs: String,
     /// Params in force: the defaults, with config overrides applied.
     pub params: BTreeMap<String, ParamValue>,
     pub checks: Vec<Check>,
-    pub fix: Option<FixSpec>,
+    pub fix: Option<FixTitle>,
     /// `fix.case` then `fix.commands`, compiled: the first case that applies gives a
     /// finding its commands.
     pub fix_commands: Vec<CommandCase>,
@@ -275,8 +283,12 @@ impl RuleSource {
         let located = |span: std::ops::Range<usize>, message: String| {
             SourceError::new(&self.path, &self.text, Some(span), message)
         };
-        let template = |text: &str, span: std::ops::Range<usize>| {
-            Template::parse(text, &params).map_err(|m| located(span, m))
+        // A pack's templates are parsed now, to report their errors at their line.
+        let template = |text: &str, span: std::ops::Range<usize>| match self.builtin {
+            true => Ok(LazyTemplate::new(text)),
+            false => Template::parse(text, &params)
+                .map(|t| LazyTemplate::parsed(text, t))
+                .map_err(|m| located(span, m)),
         };
         let mut checks = Vec::new();
         for check in &spec.check {
@@ -326,7 +338,10 @@ impl RuleSource {
             references: spec.references.get_ref().clone(),
             docs: spec.docs.clone(),
             checks,
-            fix: spec.fix.clone(),
+            fix: spec.fix.as_ref().map(|fix| FixTitle {
+                title: fix.title.clone(),
+                applicability: fix.applicability,
+            }),
             fix_commands: match &spec.fix {
                 Some(fix) => {
                     let commands = |commands: &BTreeMap<schema::Shell, String>| {

@@ -399,6 +399,15 @@ impl LazyRegex {
             let _ = self.compiled();
         }
     }
+
+    /// [`LazyRegex::warm`] for a regex whose captures are taken, which the DFAs cannot
+    /// give: compile it too, and search once, which sets up this thread's search caches.
+    pub fn warm_captures(&self) {
+        self.warm();
+        if let Some(regex) = self.get() {
+            let _ = regex.captures("");
+        }
+    }
 }
 
 /// Compile `pattern` once per process: rules share patterns (PS003 and PS004 test one
@@ -450,7 +459,8 @@ impl Predicate {
 }
 
 impl Predicate {
-    /// [`LazyRegex::warm`] every regex of the predicate.
+    /// [`LazyRegex::warm`] every regex of the predicate, and compile those whose
+    /// captures `extract` takes.
     pub fn warm_regexes(&self) {
         match self {
             Predicate::Matches(re) | Predicate::NotMatches(re) => re.warm(),
@@ -459,7 +469,7 @@ impl Predicate {
             }
             Predicate::Not(inner) | Predicate::On(_, inner) => inner.warm_regexes(),
             Predicate::Extract(re, inner) => {
-                re.warm();
+                re.warm_captures();
                 inner.warm_regexes()
             }
             _ => {}

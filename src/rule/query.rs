@@ -19,14 +19,14 @@ impl<'d> Hit<'d> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Query {
     /// `/a.b`: from the root of the document the query starts in, wherever it starts.
     absolute: bool,
     segments: Vec<Segment>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Segment {
     Key(String),
     /// `.*`: every child of a map (or item of a list).
@@ -38,14 +38,14 @@ enum Segment {
     Filter(Vec<Filter>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Filter {
     key: Query,
     negated: bool,
     comparison: Option<(Comparison, String)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Comparison {
     Equals,
     NotEquals,

@@ -61,27 +61,25 @@ pub enum Wanted {
 /// The built-in rules split as `wanted` says (see [`builtin_for_checking`]).
 #[derive(Default)]
 pub struct ForChecking {
-    /// Without their docs and test cases: what checking needs, read from the form
-    /// build.rs embeds.
-    pub loaded: Vec<RuleSource>,
+    /// To read (without their docs and test cases: what checking needs, from the form
+    /// build.rs embeds, see [`BuiltinRule::source`]) and compile now.
+    pub loaded: Vec<&'static BuiltinRule>,
     pub deferred: Vec<&'static BuiltinRule>,
     /// (id, name) of the rules left out, so selectors naming them are still known.
     pub skipped: Vec<RuleKey>,
 }
 
 /// The built-in rules split as `wanted` says.
-pub fn builtin_for_checking(
-    wanted: &dyn Fn(&BuiltinRule) -> Wanted,
-) -> Result<ForChecking, SourceError> {
+pub fn builtin_for_checking(wanted: &dyn Fn(&BuiltinRule) -> Wanted) -> ForChecking {
     let mut split = ForChecking::default();
     for rule in BUILTIN_RULES {
         match wanted(rule) {
-            Wanted::Load => split.loaded.push(rule.source()?),
+            Wanted::Load => split.loaded.push(rule),
             Wanted::Defer => split.deferred.push(rule),
             Wanted::Skip => split.skipped.push((rule.id, rule.name)),
         }
     }
-    Ok(split)
+    split
 }
 
 impl BuiltinRule {
@@ -125,11 +123,11 @@ pub fn load_pack(dir: &Path) -> Result<Vec<RuleSource>, Error> {
         .collect()
 }
 
-/// Check that no two rules share an id or a name, counting the built-ins `deferred`;
-/// the error points at the later one.
-pub fn check_unique(sources: &[RuleSource], deferred: &[&BuiltinRule]) -> Result<(), SourceError> {
+/// Check that no two rules share an id or a name, counting the built-ins `builtin`
+/// (tested to be unique among themselves); the error points at the later one.
+pub fn check_unique(sources: &[RuleSource], builtin: &[&BuiltinRule]) -> Result<(), SourceError> {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    for rule in deferred {
+    for rule in builtin {
         seen.insert(rule.id, rule.path);
         seen.insert(rule.name, rule.path);
     }
@@ -141,7 +139,7 @@ pub fn check_unique(sources: &[RuleSource], deferred: &[&BuiltinRule]) -> Result
             if let Some(first) = seen.insert(key, &source.path) {
                 return Err(SourceError::new(
                     &source.path,
-                    &source.text,
+                    &std::sync::Arc::from(&*source.text),
                     Some(span),
                     format!("`{key}` is already used by {first}"),
                 ));
@@ -165,8 +163,8 @@ mod tests {
                 .replace_all(&format!("{:?}", source.spec), "")
                 .into_owned()
         };
-        let split = builtin_for_checking(&|_| Wanted::Load).unwrap();
-        let checking = split.loaded;
+        let split = builtin_for_checking(&|_| Wanted::Load);
+        let checking: Vec<RuleSource> = split.loaded.iter().map(|r| r.source().unwrap()).collect();
         assert!(split.skipped.is_empty() && split.deferred.is_empty());
         assert_eq!(checking.len(), BUILTIN_RULES.len());
         for (embedded, rule) in checking.iter().zip(BUILTIN_RULES) {

@@ -3,6 +3,7 @@
 //! `{value|sh}`, `{/go.env.CC|goword|pwsh}` (see [`Filter`]).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::query::{Hit, Query};
 use super::schema::ParamValue;
@@ -57,6 +58,44 @@ impl Filter {
             Filter::Cmd => quote::cmd(text),
             Filter::Goword => quote::goword(text),
         }
+    }
+}
+
+/// A rule's message, help or fix command, parsed when first needed: on most runs most
+/// rules report nothing, and their texts are never rendered. A rule pack's are parsed
+/// when it loads, so that their errors are reported at once; the built-in ones are
+/// tested (`builtin_rules_compile_with_their_default_params`).
+#[derive(Debug)]
+pub struct LazyTemplate {
+    text: String,
+    parsed: OnceLock<Template>,
+}
+
+impl LazyTemplate {
+    /// A template to parse on first use.
+    pub fn new(text: &str) -> LazyTemplate {
+        LazyTemplate {
+            text: text.to_owned(),
+            parsed: OnceLock::new(),
+        }
+    }
+
+    /// A template parsed already.
+    pub fn parsed(text: &str, template: Template) -> LazyTemplate {
+        LazyTemplate {
+            text: text.to_owned(),
+            parsed: OnceLock::from(template),
+        }
+    }
+
+    /// The template, parsed with the rule's `params`. A built-in text that does not
+    /// parse (its test would fail) shows as it is written.
+    pub fn get(&self, params: &BTreeMap<String, ParamValue>) -> &Template {
+        self.parsed.get_or_init(|| {
+            Template::parse(&self.text, params).unwrap_or_else(|_| Template {
+                parts: vec![Part::Literal(self.text.clone())],
+            })
+        })
     }
 }
 
