@@ -130,33 +130,50 @@ pub(super) fn redact_finding(facts: Facts) -> (Facts, Vec<String>) {
     (facts, secrets)
 }
 
+/// What [`redact_part`] made of a part.
+#[derive(Debug, PartialEq)]
+pub(super) enum Part {
+    Redacted(Facts),
+    /// The part as it was: it holds a secret of its own that `known` lacks. The facts
+    /// already redacted may hold a copy of it, so the whole must be redacted again.
+    OwnSecret(Facts),
+}
+
 /// Facts added to facts already redacted (what go answered, after the files were read),
 /// redacted with the secrets found there; `known` is what [`redact_finding`] returned
-/// for them. None when the part holds a secret of its own that `known` lacks: the part
-/// already redacted may hold a copy of it, so the whole must be redacted again.
-pub(super) fn redact_part(mut part: Facts, known: &[String]) -> Option<Facts> {
+/// for them.
+pub(super) fn redact_part(mut part: Facts, known: &[String]) -> Part {
     // go env's variables, most of the part and after go exits, are a map of strings:
     // each is redacted here as the walk redacts a field of a JSON object, without the
     // copy into JSON and back. The walk takes the rest.
     let mut env = std::mem::take(&mut part.go.env);
-    let mut json = serde_json::to_value(&part).ok()?;
+    let give_back = |mut part: Facts, env| {
+        part.go.env = env;
+        Part::OwnSecret(part)
+    };
+    let Ok(mut json) = serde_json::to_value(&part) else {
+        return give_back(part, env);
+    };
     let mut found = Vec::new();
     for (name, value) in &env {
         collect_field(name, value, &mut found);
     }
     collect_secrets(&json, None, &mut found);
     if scrubbed_secrets(found).iter().any(|s| !known.contains(s)) {
-        return None;
+        return give_back(part, env);
     }
+    let mut part = match scrub(&mut json, None, known) {
+        false => part,
+        true => match serde_json::from_value(json) {
+            Ok(redacted) => redacted,
+            Err(_) => return give_back(part, env),
+        },
+    };
     for (name, value) in env.iter_mut() {
         scrub_field(name, value, known);
     }
-    let mut part = match scrub(&mut json, None, known) {
-        true => serde_json::from_value(json).ok()?,
-        false => part,
-    };
     part.go.env = env;
-    Some(part)
+    Part::Redacted(part)
 }
 
 /// The secret values to scrub wherever they appear, longest first.
@@ -666,9 +683,11 @@ mod tests {
             if let Some(file) = &mut part.goroot_env {
                 file.text = Some("GOPROXY=https://a:b12345@x\nMY_TOKEN=abc\n".into());
             }
-            let redacted = redact_part(part.clone(), &known);
-            assert_eq!(redacted, walked(&part, &known));
-            let env = redacted.unwrap().go.env;
+            let Part::Redacted(redacted) = redact_part(part.clone(), &known) else {
+                panic!("no secret of its own in {:?}", entry.path());
+            };
+            assert_eq!(Some(&redacted), walked(&part, &known).as_ref());
+            let env = redacted.go.env;
             assert_eq!(env["GOAUTH"], REDACTED);
             assert_eq!(env["GOPROXY"], "https://REDACTED@proxy.corp/go,direct");
             assert_eq!(env["GOFLAGS"], "-x=REDACTED");
@@ -678,7 +697,7 @@ mod tests {
                 .env
                 .insert("NEW_TOKEN".into(), "a-new-s3cr3t-value".into());
             assert_eq!(walked(&part, &known), None);
-            assert_eq!(redact_part(part, &known), None);
+            assert_eq!(redact_part(part.clone(), &known), Part::OwnSecret(part));
         }
     }
 
