@@ -172,6 +172,28 @@ fn an_unknown_field_in_a_pack_rule_exits_2_pointing_at_its_line() {
 }
 
 #[test]
+fn each_subcommands_help_starts_with_what_it_does() {
+    // Subcommands' arguments are built only when they run (clap's `defer`), where a
+    // flattened struct's doc comment would take the place of this line.
+    let repo = Repo::new(&[("go.mod", CLEAN)]);
+    for (sub, about, option) in [
+        (
+            "check",
+            "Check files (default: the repository at .)",
+            "--select",
+        ),
+        ("rules", "List the rules\n", "--select"),
+        ("doctor", "Check this machine's Go setup", "--facts"),
+        ("facts", "Show this machine's Go environment", "--facts"),
+    ] {
+        let out = repo.run(&[sub, "--help"]);
+        out.expect_code(0);
+        assert!(out.stdout.starts_with(about), "{sub}: {out}");
+        assert!(out.stdout.contains(option), "{sub}: {out}");
+    }
+}
+
+#[test]
 fn an_unknown_selector_in_select_exits_2() {
     let repo = Repo::new(&with_pack(&[("go.mod", OLD_GO)]));
     let out = repo.check(&["--select", "POL001,NOPE"]);

@@ -76,6 +76,19 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     if collecting.as_ref().is_some_and(|c| c.runs_go()) {
         compile_regexes_for(&rules, Target::Machine);
     }
+    // The rules the report lists, each with a ✓ when it found nothing: known now.
+    let machine_rules: Vec<_> = rules
+        .rules
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.target,
+                RuleTarget::Env
+                    | RuleTarget::File(Target::Machine | Target::ProcessEnv | Target::GoEnvFile)
+            )
+        })
+        .filter(|r| rules.is_enabled(&r.id))
+        .collect();
     let facts = match collecting {
         Some(collecting) => collecting.finish(),
         None => known.clone(),
@@ -117,20 +130,6 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
         };
         print!("{}", json::render(&report, false));
     } else {
-        let machine_rules: Vec<_> = rules
-            .rules
-            .iter()
-            .filter(|r| rules.is_enabled(&r.id))
-            .filter(|r| {
-                matches!(
-                    r.target,
-                    RuleTarget::Env
-                        | RuleTarget::File(
-                            Target::Machine | Target::ProcessEnv | Target::GoEnvFile
-                        )
-                )
-            })
-            .collect();
         let header = doctor::Header {
             machine: describe(&facts),
             shell,

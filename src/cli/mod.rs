@@ -39,7 +39,11 @@ pub struct Cli {
     jobs: Option<usize>,
 }
 
+// Only the subcommand that runs has its arguments built: doctor starts go right after
+// parsing. (A flattened struct's doc comment would then become the subcommand's
+// about text: the two below have plain comments.)
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 enum Command {
     /// Check files (default: the repository at .).
     Check(Deferred<check::Args>),
@@ -115,7 +119,7 @@ impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
     }
 }
 
-/// Rule selection flags shared by subcommands.
+// Rule selection flags shared by subcommands.
 #[derive(clap::Args, Debug, Default)]
 pub struct Selection {
     /// Only these rules (ids, names, id prefixes such as MOD, or ALL), comma-separated.
@@ -139,7 +143,7 @@ impl Selection {
     }
 }
 
-/// Where machine facts come from: this machine, or a saved snapshot.
+// Where machine facts come from: this machine, or a saved snapshot.
 #[derive(clap::Args, Debug)]
 pub struct MachineArgs {
     /// Read the machine's facts from this snapshot instead of this machine.

@@ -221,27 +221,31 @@ impl Collecting {
                 .os
                 .mark_windows_drives(|name| settings.get(name).map(|s| s.value.clone()));
         }
-        // What go added, beside empty copies of the rest.
+        // What go added, moved out beside empty copies of the rest; `facts` keeps the
+        // files read before, unredacted, should the whole need redacting again.
         let added = Facts {
             snapshot_version: SNAPSHOT_VERSION,
-            os: facts.os.clone(),
+            os: std::mem::take(&mut facts.os),
             env: EnvFacts::default(),
-            go: facts.go.clone(),
+            go: std::mem::take(&mut facts.go),
             go_env_file: GoEnvFile::default(),
-            goroot_env: facts.goroot_env.clone(),
-            c_toolchain: facts.c_toolchain.clone(),
+            goroot_env: facts.goroot_env.take(),
+            c_toolchain: std::mem::take(&mut facts.c_toolchain),
             profiles: Vec::new(),
             windows: None,
         };
+        // Redacted, the part completes the facts known before; when it holds a secret of
+        // its own, the whole is redacted again from the files as read.
+        let with = |part: Facts, rest: Facts| Facts {
+            os: part.os,
+            go: part.go,
+            goroot_env: part.goroot_env,
+            c_toolchain: part.c_toolchain,
+            ..rest
+        };
         match snapshot::redact_part(added, &secrets) {
-            Some(added) => Facts {
-                os: added.os,
-                go: added.go,
-                goroot_env: added.goroot_env,
-                c_toolchain: added.c_toolchain,
-                ..known
-            },
-            None => snapshot::redact(facts),
+            snapshot::Part::Redacted(added) => with(added, known),
+            snapshot::Part::OwnSecret(added) => snapshot::redact(with(added, facts)),
         }
     }
 }

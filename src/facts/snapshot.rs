@@ -130,25 +130,62 @@ pub(super) fn redact_finding(facts: Facts) -> (Facts, Vec<String>) {
     (facts, secrets)
 }
 
+/// What [`redact_part`] made of a part.
+#[derive(Debug, PartialEq)]
+pub(super) enum Part {
+    Redacted(Facts),
+    /// The part as it was: it holds a secret of its own that `known` lacks. The facts
+    /// already redacted may hold a copy of it, so the whole must be redacted again.
+    OwnSecret(Facts),
+}
+
 /// Facts added to facts already redacted (what go answered, after the files were read),
 /// redacted with the secrets found there; `known` is what [`redact_finding`] returned
-/// for them. None when the part holds a secret of its own that `known` lacks: the part
-/// already redacted may hold a copy of it, so the whole must be redacted again.
-pub(super) fn redact_part(part: Facts, known: &[String]) -> Option<Facts> {
-    let mut json = serde_json::to_value(&part).ok()?;
-    if secrets_in(&json).iter().any(|s| !known.contains(s)) {
-        return None;
+/// for them.
+pub(super) fn redact_part(mut part: Facts, known: &[String]) -> Part {
+    // go env's variables, most of the part and after go exits, are a map of strings:
+    // each is redacted here as the walk redacts a field of a JSON object, without the
+    // copy into JSON and back. The walk takes the rest.
+    let mut env = std::mem::take(&mut part.go.env);
+    let give_back = |mut part: Facts, env| {
+        part.go.env = env;
+        Part::OwnSecret(part)
+    };
+    let Ok(mut json) = serde_json::to_value(&part) else {
+        return give_back(part, env);
+    };
+    let mut found = Vec::new();
+    for (name, value) in &env {
+        collect_field(name, value, &mut found);
     }
-    match scrub(&mut json, None, known) {
-        true => serde_json::from_value(json).ok(),
-        false => Some(part),
+    collect_secrets(&json, None, &mut found);
+    if scrubbed_secrets(found).iter().any(|s| !known.contains(s)) {
+        return give_back(part, env);
     }
+    let mut part = match scrub(&mut json, None, known) {
+        false => part,
+        true => match serde_json::from_value(json) {
+            Ok(redacted) => redacted,
+            Err(_) => return give_back(part, env),
+        },
+    };
+    for (name, value) in env.iter_mut() {
+        scrub_field(name, value, known);
+    }
+    part.go.env = env;
+    Part::Redacted(part)
 }
 
 /// The secret values to scrub wherever they appear, longest first.
 fn secrets_in(json: &Value) -> Vec<String> {
     let mut secrets = Vec::new();
     collect_secrets(json, None, &mut secrets);
+    scrubbed_secrets(secrets)
+}
+
+/// Of the values of secret-named variables, those to scrub from other strings,
+/// longest first.
+fn scrubbed_secrets(mut secrets: Vec<String>) -> Vec<String> {
     secrets.retain(|s| s.len() >= MIN_SCRUBBED_LEN && s != REDACTED);
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     secrets.dedup();
@@ -162,7 +199,7 @@ fn collect_secrets(value: &Value, key: Option<&str>, out: &mut Vec<String>) {
         Value::Object(map) => {
             for (k, v) in map {
                 match v {
-                    Value::String(s) if is_secret_name(k) => out.push(s.clone()),
+                    Value::String(s) => collect_field(k, s, out),
                     Value::Array(items) if k == "profiles" => {
                         for text in items.iter().filter_map(|i| i.get("text")?.as_str()) {
                             for line in text.lines() {
@@ -177,14 +214,26 @@ fn collect_secrets(value: &Value, key: Option<&str>, out: &mut Vec<String>) {
             }
         }
         Value::Array(items) => items.iter().for_each(|v| collect_secrets(v, key, out)),
-        Value::String(text) if key == Some("text") => {
-            for line in text.lines() {
-                if let Some((_, v)) = line.split_once('=').filter(|(n, _)| is_secret_name(n)) {
-                    out.push(v.trim_end_matches('\r').to_owned());
-                }
-            }
-        }
+        Value::String(text) if key == Some("text") => collect_env_lines(text, out),
         _ => {}
+    }
+}
+
+/// [`collect_secrets`] of an object's string field.
+fn collect_field(key: &str, value: &str, out: &mut Vec<String>) {
+    if is_secret_name(key) {
+        out.push(value.to_owned());
+    } else if key == "text" {
+        collect_env_lines(value, out);
+    }
+}
+
+/// The values of a go env file's secret-named `NAME=VALUE` lines.
+fn collect_env_lines(text: &str, out: &mut Vec<String>) {
+    for line in text.lines() {
+        if let Some((_, v)) = line.split_once('=').filter(|(n, _)| is_secret_name(n)) {
+            out.push(v.trim_end_matches('\r').to_owned());
+        }
     }
 }
 
@@ -196,14 +245,7 @@ fn scrub(value: &mut Value, key: Option<&str>, secrets: &[String]) -> bool {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
                 changed |= match v {
-                    Value::String(s) if is_secret_name(k) => {
-                        // Empty, or REDACTED already (a snapshot): nothing to hide.
-                        let hide = !s.is_empty() && s != REDACTED;
-                        if hide {
-                            *s = REDACTED.into();
-                        }
-                        hide
-                    }
+                    Value::String(s) => scrub_field(k, s, secrets),
                     Value::Array(items) if k == "profiles" => {
                         let fields = items.iter_mut().filter_map(Value::as_object_mut);
                         let mut any = false;
@@ -232,6 +274,24 @@ fn scrub(value: &mut Value, key: Option<&str>, secrets: &[String]) -> bool {
         _ => {}
     }
     changed
+}
+
+/// [`scrub`] of an object's string field: a secret name hides the value, a go env
+/// file's `text` loses its secret-named lines' values, and any string the secrets in
+/// it; whether that changed it.
+fn scrub_field(key: &str, s: &mut String, secrets: &[String]) -> bool {
+    if is_secret_name(key) {
+        // Empty, or REDACTED already (a snapshot): nothing to hide.
+        let hide = !s.is_empty() && s != REDACTED;
+        if hide {
+            *s = REDACTED.into();
+        }
+        return hide;
+    }
+    match key {
+        "text" => replace(s, redact_env_lines, secrets),
+        _ => replace(s, |s| Cow::Borrowed(s), secrets),
+    }
 }
 
 /// Redact `s` by its `lines` (the secret-named lines of a file), then as any string;
@@ -591,6 +651,53 @@ mod tests {
             let (again, _) = redact_finding(facts.clone());
             assert_eq!(again, facts);
             assert_eq!(serde_json::from_value::<Facts>(json).unwrap(), facts);
+        }
+    }
+
+    #[test]
+    fn go_env_in_a_part_is_redacted_as_the_json_walk_redacts_it() {
+        // The walk over the whole part, as redact_part did before it took go env apart.
+        let walked = |part: &Facts, known: &[String]| -> Option<Facts> {
+            let mut json = serde_json::to_value(part).unwrap();
+            if secrets_in(&json).iter().any(|s| !known.contains(s)) {
+                return None;
+            }
+            scrub(&mut json, None, known);
+            Some(serde_json::from_value(json).unwrap())
+        };
+        let known = vec!["copied-s3cr3t-value".to_owned()];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/machines");
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let mut part = Facts::load(&entry.path()).unwrap();
+            let env = &mut part.go.env;
+            for (name, value) in [
+                ("GOAUTH", "netrc"),
+                ("GOPROXY", "https://u:pw123456@proxy.corp/go,direct"),
+                ("GOFLAGS", "-x=ghp_0123456789abcdefghij0123"),
+                ("GOPRIVATE", "copied-s3cr3t-value"),
+                ("GONOSUMDB", ""),
+                ("GO_TOKEN_X", "REDACTED"),
+            ] {
+                env.insert(name.into(), value.into());
+            }
+            if let Some(file) = &mut part.goroot_env {
+                file.text = Some("GOPROXY=https://a:b12345@x\nMY_TOKEN=abc\n".into());
+            }
+            let Part::Redacted(redacted) = redact_part(part.clone(), &known) else {
+                panic!("no secret of its own in {:?}", entry.path());
+            };
+            assert_eq!(Some(&redacted), walked(&part, &known).as_ref());
+            let env = redacted.go.env;
+            assert_eq!(env["GOAUTH"], REDACTED);
+            assert_eq!(env["GOPROXY"], "https://REDACTED@proxy.corp/go,direct");
+            assert_eq!(env["GOFLAGS"], "-x=REDACTED");
+            assert_eq!(env["GOPRIVATE"], REDACTED);
+            // A secret of the part's own that `known` lacks: the whole is redacted again.
+            part.go
+                .env
+                .insert("NEW_TOKEN".into(), "a-new-s3cr3t-value".into());
+            assert_eq!(walked(&part, &known), None);
+            assert_eq!(redact_part(part.clone(), &known), Part::OwnSecret(part));
         }
     }
 
