@@ -46,77 +46,19 @@ pub struct Cli {
 #[command(defer = true)]
 enum Command {
     /// Check files (default: the repository at .).
-    Check(Deferred<check::Args>),
+    Check(check::Args),
     /// List the rules.
-    Rules(Deferred<rules::Args>),
+    Rules(rules::Args),
     /// Show a rule's documentation.
-    Explain(Deferred<explain::Args>),
+    Explain(explain::Args),
     /// Run the [[test]] cases of rules (the built-ins, or a rule pack folder).
-    TestRules(Deferred<test_rules::Args>),
+    TestRules(test_rules::Args),
     /// Check this machine's Go setup, section by section, with fixes for your shell.
-    Doctor(Deferred<doctor::Args>),
+    Doctor(doctor::Args),
     /// Show this machine's Go environment (secrets redacted), save it, or compare it.
-    Facts(Deferred<facts::Args>),
+    Facts(facts::Args),
     /// Run the language server (LSP, on stdin and stdout) for editors.
-    Lsp(Deferred<lsp::Args>),
-}
-
-/// A subcommand's arguments, given to clap only when that subcommand runs (or shows its
-/// help): clap builds a command's arguments when it needs them (`Command::defer`), so a
-/// run pays for one subcommand's, not all seven. That was a sixth of a one-file check.
-#[derive(Debug)]
-struct Deferred<T>(T);
-
-impl<T> std::ops::Deref for Deferred<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<T: clap::Args> clap::Args for Deferred<T> {
-    fn augment_args(cmd: clap::Command) -> clap::Command {
-        cmd.defer(|cmd| keep_about(cmd, T::augment_args))
-    }
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        cmd.defer(|cmd| keep_about(cmd, T::augment_args_for_update))
-    }
-    fn group_id() -> Option<clap::Id> {
-        T::group_id()
-    }
-}
-
-/// Run `augment` keeping the subcommand's description: an `Args` type's own doc comment
-/// (or a flattened one's) would replace the subcommand's, which clap sets first.
-fn keep_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
-    let about = cmd.get_about().cloned();
-    let long_about = cmd.get_long_about().cloned();
-    let mut cmd = augment(cmd);
-    if let Some(about) = about {
-        cmd = cmd.about(about);
-    }
-    if let Some(long_about) = long_about {
-        cmd = cmd.long_about(long_about);
-    }
-    cmd
-}
-
-impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
-    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Deferred)
-    }
-    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(matches).map(Deferred)
-    }
-    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
-    }
-    fn update_from_arg_matches_mut(
-        &mut self,
-        matches: &mut clap::ArgMatches,
-    ) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(matches)
-    }
+    Lsp(lsp::Args),
 }
 
 // Rule selection flags shared by subcommands.
