@@ -88,12 +88,15 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
         display_path(dir, cwd)
     };
     let walked = walk_root.clone();
-    let walker = ignore::WalkBuilder::new(&walk_root)
+    let mut builder = ignore::WalkBuilder::new(&walk_root);
+    builder
         .hidden(false)
         .parents(true)
         .git_global(false)
-        .require_git(false)
-        .filter_entry(move |entry| {
+        .require_git(false);
+    // Without excludes there is nothing to match: no filter, and no path built per entry.
+    if !config.exclude.is_empty() {
+        builder.filter_entry(move |entry| {
             let Ok(inside) = entry.path().strip_prefix(&walked) else {
                 return true;
             };
@@ -103,9 +106,12 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             // The walk prunes excluded folders, so only the entry itself needs matching.
             !excludes.matched(prefix.join(inside), is_dir).is_ignore()
-        })
-        .build();
-    for entry in walker {
+        });
+    }
+    // Every path the walk gives starts with the root and a separator: the rest is the
+    // path inside it, taken from the text (cheaper than `Path::strip_prefix`).
+    let root_text = walk_root.to_string_lossy().replace('\\', "/");
+    for entry in builder.build() {
         match entry {
             Ok(entry) => {
                 if entry.file_type().is_some_and(|t| t.is_file()) {
@@ -115,11 +121,17 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
                         None => Target::of_path(&path),
                     };
                     if let Some(target) = target {
-                        let inside = entry
-                            .path()
-                            .strip_prefix(&walk_root)
-                            .unwrap_or(entry.path());
-                        let inside = inside.to_string_lossy().replace('\\', "/");
+                        let rest = path.strip_prefix(root_text.as_str());
+                        let inside = match rest.and_then(|r| r.strip_prefix('/')) {
+                            Some(inside) => inside.to_owned(),
+                            None => {
+                                let inside = entry
+                                    .path()
+                                    .strip_prefix(&walk_root)
+                                    .unwrap_or(entry.path());
+                                inside.to_string_lossy().replace('\\', "/")
+                            }
+                        };
                         let display = match shown_root.as_str() {
                             "." | "" => inside,
                             root => format!("{}/{inside}", root.trim_end_matches('/')),
