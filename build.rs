@@ -18,11 +18,17 @@ use pattern_params::substitute_params;
 
 fn main() {
     link_without_pie();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    // Read when the script runs, not when it was compiled: cargo may reuse this script,
+    // built for a copy of the package elsewhere, for another copy.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("rules");
     println!("cargo:rerun-if-changed=rules");
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
+    // A binary without its rules would pass every file.
+    assert!(!files.is_empty(), "no rule files under {}", root.display());
     let mut out = String::from(
         "/// Every built-in rule (see `BuiltinRule`).\npub static BUILTIN_RULES: &[BuiltinRule] = &[\n",
     );
