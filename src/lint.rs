@@ -499,13 +499,8 @@ impl RuleSet {
         format!("{}{id}.md", self.docs_url)
     }
 
-    /// The rules that run, by id, as reports describe them.
-    pub fn infos(&self) -> BTreeMap<String, crate::report::RuleInfo> {
-        self.infos_of(|_| true)
-    }
-
-    /// [`Self::infos`] of the rules `wanted` keeps (by id): a report describes only the
-    /// rules that reported something.
+    /// The rules that run and that `wanted` keeps (by id), as reports describe them: a
+    /// report describes only the rules that reported something.
     pub fn infos_of(
         &self,
         wanted: impl Fn(&str) -> bool,
@@ -751,8 +746,8 @@ mod tests {
             "{found:?}"
         );
 
-        let infos = lazy.infos();
-        let all = eager.infos();
+        let infos = lazy.infos_of(|_| true);
+        let all = eager.infos_of(|_| true);
         assert!(infos.contains_key("ENV017") && !infos.contains_key("ENV004"));
         for (id, info) in &infos {
             assert_eq!(format!("{info:?}"), format!("{:?}", all[id]), "{id}");

@@ -522,25 +522,9 @@ impl Parser<'_> {
     fn plain(&mut self, parent: isize) -> Option<(Node, usize)> {
         let start = self.pos;
         let first = self.at(start);
-        let indicator = matches!(
-            first,
-            b'[' | b']'
-                | b'{'
-                | b'}'
-                | b','
-                | b'#'
-                | b'&'
-                | b'*'
-                | b'!'
-                | b'|'
-                | b'>'
-                | b'\''
-                | b'"'
-                | b'%'
-                | b'@'
-                | b'`'
-        );
-        if indicator || (matches!(first, b'-' | b'?' | b':') && self.blankz(start + 1)) {
+        if never_starts_plain(first)
+            || (matches!(first, b'-' | b'?' | b':') && self.blankz(start + 1))
+        {
             return None;
         }
         let mut end = self.plain_end(start, false)?;
@@ -802,26 +786,10 @@ impl Parser<'_> {
         if first == b'"' || first == b'\'' {
             return self.quoted();
         }
-        let indicator = matches!(
-            first,
-            b'[' | b']'
-                | b'{'
-                | b'}'
-                | b','
-                | b'#'
-                | b'&'
-                | b'*'
-                | b'!'
-                | b'|'
-                | b'>'
-                | b'%'
-                | b'@'
-                | b'`'
-                | b'?'
-                | b':'
-        );
-        // White space here is a tab, which saphyr skips (this parser skips only spaces).
-        if indicator
+        // `?` and `:` start no flow scalar this parser takes. White space here is a tab,
+        // which saphyr skips (this parser skips only spaces).
+        if never_starts_plain(first)
+            || matches!(first, b'?' | b':')
             || blank(first)
             || (first == b'-' && (self.blankz(start + 1) || flow_indicator(self.at(start + 1))))
         {
@@ -976,6 +944,29 @@ impl Parser<'_> {
             *trailing += 1;
         }
     }
+}
+
+/// YAML's indicators (1.2 spec, production [22] c-indicator) other than `-`, `?` and
+/// `:`, which start a plain scalar when no space follows: these never do.
+fn never_starts_plain(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'[' | b']'
+            | b'{'
+            | b'}'
+            | b','
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    )
 }
 
 fn push_breaks(value: &mut Text, count: usize) {
