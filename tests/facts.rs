@@ -194,6 +194,72 @@ fn reports_the_real_go_and_its_env_file() {
     );
 }
 
+/// doctor and `check --machine` ask go env for what the built-in rules read, so go runs
+/// no C compiler for them; `facts`, and a rule pack's machine rule, get every variable.
+#[test]
+fn go_runs_the_c_compiler_only_for_what_needs_it() {
+    let Some(goroot) = common::real_goroot() else {
+        return;
+    };
+    let m = Machine::new();
+    let log = m.path("gcc.log");
+    // A gcc first on PATH that writes down how it was run, then runs the real one.
+    let cc = m.fake_go(
+        "cc",
+        &format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec /usr/bin/gcc \"$@\"\n",
+            log.display()
+        ),
+    );
+    std::fs::rename(m.path("cc/go"), m.path("cc/gcc")).unwrap();
+    let bin = goroot.join("bin").to_string_lossy().into_owned();
+    let mut env = m.env(&format!("{cc}:{bin}:/usr/bin:/bin"));
+    env.push(("GOENV", m.s("goenv/env")));
+    std::fs::write(
+        m.path("pack.toml"),
+        r#"id = "POL001"
+name = "gcc-flags-seen"
+severity = "warning"
+target = "machine"
+summary = "Shows that the rule saw GOGCCFLAGS"
+message = "GOGCCFLAGS is known"
+references = ["https://go.dev/cmd/go#hdr-Print_Go_environment_information"]
+
+[[check]]
+select = "go.env.GOGCCFLAGS"
+"#,
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let _ = std::fs::remove_file(&log);
+        let run = gopolicy(m.dir.path(), &env, args);
+        assert!(run.code == 0 || run.code == 1, "{args:?}: {}", run.stderr);
+        (run, std::fs::read_to_string(&log).unwrap_or_default())
+    };
+
+    let (facts, gcc) = run(&["facts", "--json"]);
+    assert!(gcc.contains("-###"), "facts: gcc ran {gcc:?}");
+    assert!(facts.json()["go"]["env"]["GOGCCFLAGS"].is_string());
+
+    let (doctor, gcc) = run(&["doctor"]);
+    assert_eq!(gcc, "", "doctor ran gcc");
+    assert!(doctor.stdout.contains(", go1."), "{}", doctor.stdout);
+    let (check, gcc) = run(&["check", "--machine", "--format", "json"]);
+    assert_eq!(gcc, "", "check --machine ran gcc");
+    assert!(check.json()["summary"].is_object(), "{}", check.stdout);
+    let (doctor, _) = run(&["doctor", "--format", "json"]);
+    assert!(!doctor.stdout.contains("POL001"));
+
+    let pack = m.s("pack.toml");
+    let (doctor, gcc) = run(&["doctor", "--rules", &pack, "--format", "json"]);
+    assert!(gcc.contains("-###"), "doctor with a pack: gcc ran {gcc:?}");
+    assert!(
+        doctor.stdout.contains("GOGCCFLAGS is known"),
+        "{}",
+        doctor.stdout
+    );
+}
+
 #[test]
 fn finds_the_default_env_file_where_go_does() {
     let Some(goroot) = common::real_goroot() else {

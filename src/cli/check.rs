@@ -82,7 +82,7 @@ pub fn run(args: &Args, cli: &Cli, color: bool) -> Result<u8, Error> {
     }
     let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
     let machine_documents: Vec<Arc<Document>> = if machine {
-        let facts = args.machine_source.facts()?;
+        let facts = args.machine_source.facts(rules.go_env_scope())?;
         crate::facts::documents::documents(&facts, "")
             .into_iter()
             .map(Arc::new)

@@ -7,7 +7,7 @@ use super::{fail_on, Cli, MachineArgs, Selection, EXIT_FINDINGS};
 use crate::diag::config::FailOn;
 use crate::document::{Document, Target};
 use crate::error::Error;
-use crate::facts::{documents, Facts};
+use crate::facts::{documents, Facts, GoEnvScope};
 use crate::lint::RuleSet;
 use crate::report::{doctor, json, Report};
 use crate::rule::schema::{RuleTarget, Shell};
@@ -41,20 +41,28 @@ pub fn run(args: &Args, cli: &Cli) -> Result<u8, Error> {
     // `go env -json` is most of doctor's time: start it first (Facts::start reads the
     // files too), then load the config and the rules and lint what needs nothing from
     // go while it runs; only the machine document waits for go's answer.
-    let collecting = match &args.machine.facts {
+    // go is asked for the variables the built-in rules read; a rule pack's rules may read
+    // any, and go is asked again for all of them once such a rule is loaded.
+    let mut collecting = match &args.machine.facts {
         None => Some(Facts::start(&crate::facts::Options {
             go_timeout: args.machine.go_timeout,
+            go_env: GoEnvScope::WithoutCompiler,
         })),
         Some(_) => None,
     };
     // The facts known before go answers; from a snapshot, all of them.
     let known = match &collecting {
         Some(collecting) => collecting.known(),
-        None => args.machine.facts()?,
+        None => args.machine.facts(GoEnvScope::All)?,
     };
     let config = cli.config(std::path::Path::new("."))?;
     let targets = targets_of(&known);
     let rules = RuleSet::load_for(&config, &args.selection.overrides(), Some(&targets))?;
+    if let Some(collecting) = &mut collecting {
+        if rules.go_env_scope() == GoEnvScope::All {
+            collecting.ask_go_for_all();
+        }
+    }
     let repo = crate::workspace::Repo::new(&std::env::current_dir().unwrap_or_default());
     // On this thread: a handful of small documents, not worth waking a thread pool
     // whose threads would compete with go for the cores.

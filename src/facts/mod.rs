@@ -30,7 +30,7 @@ pub mod windows;
 use std::time::Duration;
 
 pub use env::EnvFacts;
-pub use go::{GoBinary, GoFacts};
+pub use go::{GoBinary, GoEnvScope, GoFacts};
 pub use goenv_file::{FileFact, GoEnvFile};
 pub use origin::{Origin, Setting};
 pub use os::{OsFacts, Wsl};
@@ -73,12 +73,15 @@ pub struct Facts {
 pub struct Options {
     /// The longest any one go command may run.
     pub go_timeout: Duration,
+    /// Which of go env's variables to ask for.
+    pub go_env: GoEnvScope,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             go_timeout: Duration::from_secs(5),
+            go_env: GoEnvScope::All,
         }
     }
 }
@@ -97,7 +100,7 @@ impl Facts {
     pub fn start(options: &Options) -> Collecting {
         // PATH is all the go commands need: they start before the rest is read.
         let dirs = env::process_path_dirs(cfg!(windows));
-        let go = GoFacts::start(&dirs, options.go_timeout);
+        let go = GoFacts::start(&dirs, options.go_timeout, options.go_env);
         let env = EnvFacts::collect();
         // Everything else is read, and redacted, while they run.
         let host = std::env::consts::OS;
@@ -118,7 +121,8 @@ impl Facts {
             .iter()
             .map(|name| (*name, env::find_first(&dirs, name)))
             .collect();
-        let goroot_env = go.first().and_then(go::goroot_beside).map(|root| {
+        let beside = |go: &std::path::Path| go::goroot_beside(&go.to_string_lossy());
+        let goroot_env = go.first().and_then(beside).map(|root| {
             let file = FileFact::read(&goroot_env_path(&root));
             (root, file)
         });
@@ -131,6 +135,7 @@ impl Facts {
             tools,
             goroot_env,
             go,
+            timeout: options.go_timeout,
         }
     }
 
@@ -162,6 +167,7 @@ pub struct Collecting {
     /// A GOROOT from where the first go sits, and its go.env.
     goroot_env: Option<(String, FileFact)>,
     go: go::Pending,
+    timeout: Duration,
 }
 
 impl Collecting {
@@ -177,6 +183,12 @@ impl Collecting {
         self.go.first().is_some()
     }
 
+    /// Ask go for all of go env's variables, whatever the scope collecting started with:
+    /// a rule loaded since may read any of them.
+    pub fn ask_go_for_all(&mut self) {
+        self.go.ask_for_all();
+    }
+
     /// Wait for the go commands and complete the facts, redacted. Only what go's answer
     /// adds is redacted now; the rest was while go ran.
     pub fn finish(self) -> Facts {
@@ -188,8 +200,10 @@ impl Collecting {
             tools,
             goroot_env: read_goroot_env,
             go,
+            timeout,
         } = self;
-        let go = go.finish();
+        let scope = go.scope();
+        let mut go = go.finish();
         let goroot = go
             .env
             .get("GOROOT")
@@ -200,6 +214,24 @@ impl Collecting {
             Some((read_root, file)) if read_root == root => file,
             _ => FileFact::read(&goroot_env_path(&root)),
         });
+        if scope == GoEnvScope::WithoutCompiler
+            && go::compiler_part_could_fail(&go.env, |name| {
+                let files = [read.go_env_file.file.as_ref(), goroot_env.as_ref()];
+                let in_files = files
+                    .into_iter()
+                    .flatten()
+                    .filter_map(origin::ParsedFile::parse)
+                    .filter_map(|file| file.lookup(name).map(|(_, value)| value));
+                read.env
+                    .entry(name)
+                    .map(|(_, v)| v.to_owned())
+                    .into_iter()
+                    .chain(in_files)
+                    .collect()
+            })
+        {
+            go.ask_for_all_now(timeout);
+        }
         let found = |name: &str| {
             let path = match tools.iter().find(|(n, _)| *n == name) {
                 Some((_, path)) => path.clone(),
