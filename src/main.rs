@@ -2,6 +2,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     tune_allocator();
+    stop_quietly_on_a_closed_pipe();
     // A panic is a bug: say so plainly and exit 2, never 0.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("gopolicy: internal error: {info}");
@@ -28,3 +29,18 @@ fn tune_allocator() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn tune_allocator() {}
+
+/// `gopolicy check | head`: when the reader goes away, end as `cat` and `grep` do, by
+/// SIGPIPE, rather than as Rust's default (the signal ignored) would, with `print!`
+/// panicking on the broken pipe and the panic reported as an internal error.
+#[cfg(unix)]
+fn stop_quietly_on_a_closed_pipe() {
+    // SAFETY: signal(2) with SIG_DFL restores the default action; called before any
+    // thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn stop_quietly_on_a_closed_pipe() {}

@@ -1112,3 +1112,41 @@ fn each_subcommand_has_its_own_help() {
         );
     }
 }
+
+/// `gopolicy check | head`: the reader leaving early ends gopolicy by SIGPIPE, as it
+/// does `cat`, not with an internal error on stderr.
+#[cfg(unix)]
+#[test]
+fn a_reader_that_stops_early_is_no_internal_error() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    // About 400 KB of findings, far more than a pipe holds.
+    let steps = "      - uses: actions/checkout@v4\n".repeat(100);
+    for i in 0..20 {
+        let text =
+            format!("on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n{steps}");
+        std::fs::write(workflows.join(format!("w{i}.yml")), text).unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gopolicy"))
+        .args(["check", ".", "--format", "short", "--fail-on", "never"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe's read end is closed here.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGPIPE),
+        "{:?} {stderr}",
+        out.status
+    );
+}
