@@ -287,7 +287,14 @@ impl Target {
     pub fn of_path(path: &str) -> Option<Target> {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
         let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
-        let stem = name.trim_end_matches(".yml").trim_end_matches(".yaml");
+        // As `trim_end_matches`, without building a substring searcher per file.
+        let mut stem = name;
+        while let Some(shorter) = stem.strip_suffix(".yml") {
+            stem = shorter;
+        }
+        while let Some(shorter) = stem.strip_suffix(".yaml") {
+            stem = shorter;
+        }
         if name.ends_with("go.mod") {
             Some(Target::GoMod)
         } else if name.ends_with("go.work") {
@@ -317,13 +324,14 @@ impl Target {
 
     /// Scripts and shell profiles, by name.
     fn of_script_name(name: &str) -> Option<Target> {
-        let lower = name.to_ascii_lowercase();
-        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-        match ext {
-            "ps1" | "psm1" => return Some(Target::Powershell),
-            "bat" | "cmd" => return Some(Target::Cmd),
-            "sh" | "bash" | "zsh" => return Some(Target::Shell),
-            _ => {}
+        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        let is = |known: &[&str]| known.iter().any(|k| ext.eq_ignore_ascii_case(k));
+        if is(&["ps1", "psm1"]) {
+            return Some(Target::Powershell);
+        } else if is(&["bat", "cmd"]) {
+            return Some(Target::Cmd);
+        } else if is(&["sh", "bash", "zsh"]) {
+            return Some(Target::Shell);
         }
         const PROFILES: [&str; 10] = [
             ".profile",

@@ -4,22 +4,30 @@
 use super::Report;
 
 pub fn render(report: &Report) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
     for d in &report.diagnostics {
-        out.push_str(&format!(
-            "{}:{}:{}: {}[{}] {}\n",
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
             d.path,
             d.start.line,
             d.start.column,
             d.severity.name(),
             d.id,
             one_line(&d.message)
-        ));
+        );
     }
     out
 }
 
 /// A message on one line, whatever it quotes.
-pub fn one_line(message: &str) -> String {
-    message.replace("\r\n", " ").replace(['\n', '\r'], " ")
+pub fn one_line(message: &str) -> std::borrow::Cow<'_, str> {
+    if !message.contains(['\n', '\r']) {
+        return message.into();
+    }
+    message
+        .replace("\r\n", " ")
+        .replace(['\n', '\r'], " ")
+        .into()
 }

@@ -34,9 +34,6 @@ pub struct Discovered {
 /// as gopolicy knows its kind. Paths are shown relative to `base`.
 pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
     let cwd = base;
-    // Built at the first folder: a hook names files, and building the matcher costs a
-    // one-file run a tenth of its instructions.
-    let mut excludes = None;
     let mut out = Discovered::default();
     for path in paths {
         let display = display_path(path, cwd);
@@ -63,15 +60,15 @@ pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
             }
             continue;
         }
-        let excludes = excludes.get_or_insert_with(|| build_excludes(config));
-        walk_dir(path, cwd, config, excludes, &mut out);
+        walk_dir(path, cwd, config, &mut out);
     }
-    out.files.sort();
+    // Entries that compare equal are the same, so an unstable sort does.
+    out.files.sort_unstable();
     out.files.dedup();
     out
 }
 
-fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: &mut Discovered) {
+fn walk_dir(dir: &Path, cwd: &Path, config: &Config, out: &mut Discovered) {
     let walk_root = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     // Patterns are relative to the config's folder; for a tree outside it (a config given
     // with --config elsewhere), relative to the folder walked.
@@ -79,7 +76,6 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
         .strip_prefix(&config.root)
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let excludes = excludes.clone();
     // Walk the absolute path, so no path below needs the working folder looked up again;
     // show paths as the user named the folder.
     let shown_root = if walk_root == cwd {
@@ -95,7 +91,19 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
         .git_global(false)
         .require_git(false);
     // Without excludes there is nothing to match: no filter, and no path built per entry.
-    if !config.exclude.is_empty() {
+    // Folder names alone (the defaults `.git/`, `vendor/`, `testdata/`) are matched by
+    // name, on folders only: a gitignore pattern with no other slash than a last one
+    // matches a folder of that name at any depth.
+    if config.exclude.is_empty() {
+    } else if let Some(names) = folder_names(&config.exclude) {
+        builder.filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && entry.depth() > 0 && names.iter().any(|n| entry.file_name() == n.as_str()))
+        });
+    } else {
+        // A matcher is built only for a folder walked: a hook names files, and building
+        // it costs a one-file run a tenth of its instructions.
+        let excludes = build_excludes(config);
         builder.filter_entry(move |entry| {
             let Ok(inside) = entry.path().strip_prefix(&walked) else {
                 return true;
@@ -115,7 +123,7 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, excludes: &Gitignore, out: 
         match entry {
             Ok(entry) => {
                 if entry.file_type().is_some_and(|t| t.is_file()) {
-                    let path = entry.path().to_string_lossy().replace('\\', "/");
+                    let path = slashes(entry.path().to_string_lossy());
                     let target = match config.assume {
                         Some(t) => t.has_extension_of(&path).then_some(t),
                         None => Target::of_path(&path),
@@ -168,10 +176,35 @@ fn walk_error(error: &ignore::Error, cwd: &Path) -> WalkError {
     }
 }
 
+/// `path` with `/` separators, copied only when it has a `\\`.
+fn slashes(path: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    if path.contains('\\') {
+        path.replace('\\', "/").into()
+    } else {
+        path
+    }
+}
+
 /// The absolute path with `/` separators, which [`Target::of_path`] reads.
 fn slashed(path: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     absolute.to_string_lossy().replace('\\', "/")
+}
+
+/// The folder names of `patterns` when each is a plain `name/` (no glob, no negation,
+/// no other slash, no escape), else None.
+fn folder_names(patterns: &[String]) -> Option<Vec<String>> {
+    patterns
+        .iter()
+        .map(|p| {
+            let name = p.strip_suffix('/')?;
+            let plain = !name.is_empty()
+                && !name.starts_with(['!', '#', ' '])
+                && !name.ends_with(' ')
+                && !name.contains(['/', '*', '?', '[', ']', '\\']);
+            plain.then(|| name.to_owned())
+        })
+        .collect()
 }
 
 fn build_excludes(config: &Config) -> Gitignore {
@@ -205,6 +238,72 @@ pub fn io_message(error: &std::io::Error) -> String {
                 Some(i) => text[..i].to_owned(),
                 None => text,
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(root: &Path, exclude: &[&str]) -> Vec<String> {
+        let mut config = Config::defaults(root.to_path_buf());
+        config.exclude = exclude.iter().map(|p| p.to_string()).collect();
+        let out = discover(&[root.to_path_buf()], &config, root);
+        out.files.into_iter().map(|f| f.display).collect()
+    }
+
+    #[test]
+    fn folder_patterns_skip_folders_of_that_name_at_any_depth_and_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for file in [
+            "go.mod",
+            "vendor/go.mod",
+            "a/vendor/b/go.mod",
+            "vendorish/go.mod",
+            "a/testdata/go.mod",
+            ".git/go.mod",
+            ".github/workflows/ci.yml",
+            "generated/go.mod",
+        ] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "module m\n").unwrap();
+        }
+        let defaults = found(dir.path(), &[".git/", "vendor/", "testdata/"]);
+        assert_eq!(
+            defaults,
+            [
+                ".github/workflows/ci.yml",
+                "generated/go.mod",
+                "go.mod",
+                "vendorish/go.mod"
+            ]
+        );
+        // A folder pattern never matches a file of that name.
+        assert!(found(dir.path(), &["ci.yml/"]).contains(&".github/workflows/ci.yml".to_owned()));
+        // Patterns that are not plain folder names go to the gitignore matcher, which
+        // agrees on the plain ones.
+        assert_eq!(folder_names(&["gen*/".into()]), None);
+        let with_glob = found(dir.path(), &[".git/", "vendor/", "testdata/", "gen*/"]);
+        assert_eq!(
+            with_glob,
+            [".github/workflows/ci.yml", "go.mod", "vendorish/go.mod"]
+        );
+        assert_eq!(found(dir.path(), &[]).len(), 8);
+    }
+
+    #[test]
+    fn only_plain_folder_names_are_matched_by_name() {
+        let names = |p: &[&str]| folder_names(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            names(&[".git/", "vendor/"]),
+            Some(vec![".git".into(), "vendor".into()])
+        );
+        for other in [
+            "vendor", "/vendor/", "a/b/", "!vendor/", "#x/", "v*/", "v?/", "[v]/", "a\\ /", "/",
+        ] {
+            assert_eq!(names(&[other]), None, "{other}");
         }
     }
 }
