@@ -292,11 +292,24 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
             size: metadata.len(),
         });
     }
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
+    let mut file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    // One read of the size measured, asking for a byte more: getting exactly that size
+    // back is the end of the file, with no second read to see it (a file this run
+    // cannot see grow). Anything else reads on to the end as usual.
+    let size = metadata.len() as usize;
+    let mut bytes = vec![0; size + 1];
+    let first = loop {
+        match file.read(&mut bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => break other.map_err(ReadError::Io)?,
+        }
+    };
+    bytes.truncate(first);
+    if first != size || size == 0 {
+        file.take(limit.saturating_add(1) - first as u64)
+            .read_to_end(&mut bytes)
+            .map_err(ReadError::Io)?;
+    }
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge {
             size: bytes.len() as u64,
@@ -373,7 +386,39 @@ fn normalize_unix(path: &std::ffi::OsStr) -> PathBuf {
 mod normalize_tests {
     use std::path::Path;
 
-    use super::{by_components, normalize};
+    use super::{by_components, normalize, read_regular, ReadError};
+
+    #[test]
+    fn read_regular_reads_whole_files_of_any_size_and_refuses_large_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        for size in [0usize, 1, 31, 32, 33, 4096, 100_000] {
+            let path = dir.path().join(format!("f{size}"));
+            let text: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&path, &text).unwrap();
+            assert_eq!(read_regular(&path, 100_000).unwrap(), text, "{size}");
+            match read_regular(&path, size.saturating_sub(1) as u64) {
+                Err(ReadError::TooLarge { size: seen }) if size > 0 => {
+                    assert_eq!(seen, size as u64)
+                }
+                Ok(bytes) if size == 0 => assert!(bytes.is_empty()),
+                other => panic!("{size}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            read_regular(dir.path(), 100),
+            Err(ReadError::NotRegular)
+        ));
+    }
+
+    /// Files the kernel says are empty but are not (/proc) are read to their end.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn read_regular_reads_past_a_size_of_zero() {
+        let path = Path::new("/proc/self/status");
+        assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+        let bytes = read_regular(path, 1 << 20).unwrap();
+        assert!(String::from_utf8(bytes).unwrap().contains("\nPid:"));
+    }
 
     #[test]
     fn bytes_agree_with_components() {
