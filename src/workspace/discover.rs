@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rayon::prelude::*;
 
 use crate::diag::config::Config;
 use crate::document::Target;
@@ -63,7 +64,11 @@ pub fn discover(paths: &[PathBuf], config: &Config, base: &Path) -> Discovered {
         walk_dir(path, cwd, config, &mut out);
     }
     // Entries that compare equal are the same, so an unstable sort does.
-    out.files.sort_unstable();
+    if out.files.len() < PARALLEL_FROM {
+        out.files.sort_unstable();
+    } else {
+        out.files.par_sort_unstable();
+    }
     out.files.dedup();
     out
 }
@@ -116,46 +121,57 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, out: &mut Discovered) {
             !excludes.matched(prefix.join(inside), is_dir).is_ignore()
         });
     }
-    // Every path the walk gives starts with the root and a separator: the rest is the
-    // path inside it, taken from the text (cheaper than `Path::strip_prefix`).
-    let root_text = walk_root.to_string_lossy().replace('\\', "/");
+    // The walk itself is serial; what is done per file found (its kind, the path shown)
+    // is shared by the threads in a large tree.
+    let mut found = Vec::new();
     for entry in builder.build() {
         match entry {
-            Ok(entry) => {
-                if entry.file_type().is_some_and(|t| t.is_file()) {
-                    let path = slashes(entry.path().to_string_lossy());
-                    let target = match config.assume {
-                        Some(t) => t.has_extension_of(&path).then_some(t),
-                        None => Target::of_path(&path),
-                    };
-                    if let Some(target) = target {
-                        let rest = path.strip_prefix(root_text.as_str());
-                        let inside = match rest.and_then(|r| r.strip_prefix('/')) {
-                            Some(inside) => inside.to_owned(),
-                            None => {
-                                let inside = entry
-                                    .path()
-                                    .strip_prefix(&walk_root)
-                                    .unwrap_or(entry.path());
-                                inside.to_string_lossy().replace('\\', "/")
-                            }
-                        };
-                        let display = match shown_root.as_str() {
-                            "." | "" => inside,
-                            root => format!("{}/{inside}", root.trim_end_matches('/')),
-                        };
-                        out.files.push(FileEntry {
-                            display,
-                            path: entry.into_path(),
-                            target,
-                        });
-                    }
-                }
+            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                found.push(entry.into_path())
             }
+            Ok(_) => {}
             Err(error) => out.errors.push(walk_error(&error, cwd)),
         }
     }
+    // Every path the walk gives starts with the root and a separator: the rest is the
+    // path inside it, taken from the text (cheaper than `Path::strip_prefix`).
+    let root_text = walk_root.to_string_lossy().replace('\\', "/");
+    let file_entry = |path: PathBuf| {
+        let text = slashes(path.to_string_lossy());
+        let target = match config.assume {
+            Some(t) => t.has_extension_of(&text).then_some(t),
+            None => Target::of_path(&text),
+        }?;
+        let rest = text.strip_prefix(root_text.as_str());
+        let inside = match rest.and_then(|r| r.strip_prefix('/')) {
+            Some(inside) => inside.to_owned(),
+            None => {
+                let inside = path.strip_prefix(&walk_root).unwrap_or(&path);
+                inside.to_string_lossy().replace('\\', "/")
+            }
+        };
+        let display = match shown_root.as_str() {
+            "." | "" => inside,
+            root => format!("{}/{inside}", root.trim_end_matches('/')),
+        };
+        Some(FileEntry {
+            display,
+            path,
+            target,
+        })
+    };
+    if found.len() < PARALLEL_FROM {
+        out.files.extend(found.into_iter().filter_map(file_entry));
+    } else {
+        out.files
+            .par_extend(found.into_par_iter().filter_map(file_entry));
+    }
 }
+
+/// From how many files found the per-file work of the walk is shared by the threads:
+/// below, waking them (they spin a while looking for work, while the rules are loaded)
+/// costs more than it saves; measured on 339 workflows, 0.4 ms more.
+const PARALLEL_FROM: usize = 2048;
 
 fn walk_error(error: &ignore::Error, cwd: &Path) -> WalkError {
     // The ignore crate wraps the failing path around the io error.
