@@ -173,7 +173,10 @@ struct Linted {
 }
 
 fn lint(rules: &RuleSet, doc: Arc<Document>, repo: &workspace::Repo) -> Linted {
-    let diagnostics = rules.lint_document(&doc, repo);
+    let mut diagnostics = rules.lint_document(&doc, repo);
+    // Sorted here, by the thread that linted the file, so that the run's findings,
+    // gathered in path order, are usually in order already.
+    crate::diag::sort(&mut diagnostics);
     let syntax_errors = !doc.errors.is_empty();
     let (path, target) = (doc.path().to_owned(), doc.target);
     let keep = !diagnostics.is_empty() || syntax_errors;

@@ -130,5 +130,55 @@ impl Diagnostic {
 
 /// Sort into the one order every output uses: path, line, column, id, message.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()).then(a.end.cmp(&b.end)));
+    let order =
+        |a: &Diagnostic, b: &Diagnostic| a.sort_key().cmp(&b.sort_key()).then(a.end.cmp(&b.end));
+    // A check's findings come file by file in path order, each file's sorted by the
+    // thread that linted it: one pass over them usually finds them in order.
+    if !diagnostics.is_sorted_by(|a, b| order(a, b).is_le()) {
+        diagnostics.sort_by(order);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Encoding, SourceText};
+
+    #[test]
+    fn sort_orders_by_path_position_id_and_message_whether_or_not_already_in_order() {
+        let a = SourceText::new("a.yml", "x: 1\ny: 2\n".into(), Encoding::Utf8);
+        let b = SourceText::new("b.yml", "x: 1\n".into(), Encoding::Utf8);
+        let d = |source: &SourceText, at: usize, id: &str| {
+            Diagnostic::at(
+                source,
+                Span::new(at, at + 1),
+                id,
+                "n",
+                Severity::Warning,
+                "m".into(),
+            )
+        };
+        let ordered = vec![
+            d(&a, 0, "A1"),
+            d(&a, 0, "B1"),
+            d(&a, 5, "A1"),
+            d(&b, 0, "A1"),
+        ];
+        let key = |ds: &[Diagnostic]| -> Vec<(String, usize, String)> {
+            ds.iter()
+                .map(|d| (d.path.clone(), d.span.start, d.id.clone()))
+                .collect()
+        };
+        let mut same = ordered.clone();
+        sort(&mut same);
+        assert_eq!(key(&same), key(&ordered));
+        let mut shuffled = vec![
+            ordered[3].clone(),
+            ordered[2].clone(),
+            ordered[0].clone(),
+            ordered[1].clone(),
+        ];
+        sort(&mut shuffled);
+        assert_eq!(key(&shuffled), key(&ordered));
+    }
 }
