@@ -4,9 +4,20 @@
 use super::Report;
 
 pub fn render(report: &Report) -> String {
+    use rayon::prelude::*;
+    // Thousands of lines are written by all the threads, in chunks joined in order.
+    const CHUNK: usize = 512;
+    if report.diagnostics.len() <= CHUNK {
+        return lines(&report.diagnostics);
+    }
+    let chunks: Vec<String> = report.diagnostics.par_chunks(CHUNK).map(lines).collect();
+    chunks.concat()
+}
+
+fn lines(diagnostics: &[crate::diag::Diagnostic]) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    for d in &report.diagnostics {
+    for d in diagnostics {
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
