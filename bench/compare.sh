@@ -83,6 +83,8 @@ make_repo() {
     for n in $(seq "$copies"); do
       for f in "$work"/set/*; do cp "$f" "$repo/.github/workflows/$n-${f##*/}"; done
     done
+    # Written out now, so the kernel's write-back does not run during the timings.
+    sync
   fi
   echo "$repo"
 }
