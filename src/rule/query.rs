@@ -80,10 +80,19 @@ impl Query {
 
     /// Every node this query reaches from `start`, in document order.
     pub fn select<'d>(&self, start: Hit<'d>) -> Vec<Hit<'d>> {
-        // Two lists, swapped at each step, so a walk allocates for its widest step only.
-        let mut current = vec![self.start(start)];
+        let Some((first, rest)) = self.segments.split_first() else {
+            return vec![self.start(start)];
+        };
+        // The first step from the start node, then two lists swapped at each step, so a
+        // walk allocates for its widest step only, and nothing when it finds nothing
+        // (most queries, on most files: `runs.steps` in a workflow).
+        let mut current = Vec::new();
+        first.step(self.start(start), &mut current);
         let mut next = Vec::new();
-        for segment in &self.segments {
+        for segment in rest {
+            if current.is_empty() {
+                break;
+            }
             for hit in current.drain(..) {
                 segment.step(hit, &mut next);
             }
