@@ -45,10 +45,14 @@ impl Repository for Repo {
 /// (`.github/workflows/ci.yml` → the repository), else the file's own folder.
 pub fn root_of(file: &Path) -> PathBuf {
     let dir = file.parent().unwrap_or(Path::new(""));
-    for ancestor in dir.ancestors() {
-        let name = ancestor.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if CI_FOLDERS.contains(&name) {
-            return ancestor.parent().unwrap_or(ancestor).to_path_buf();
+    // From the last folder up, each parsed once; what is left is the parent.
+    let mut components = dir.components();
+    while let Some(component) = components.next_back() {
+        let std::path::Component::Normal(name) = component else {
+            continue;
+        };
+        if CI_FOLDERS.contains(&name.to_str().unwrap_or("")) {
+            return components.as_path().to_path_buf();
         }
     }
     dir.to_path_buf()
@@ -94,5 +98,23 @@ mod tests {
             root_of(Path::new("/r/tools/action.yml")),
             Path::new("/r/tools")
         );
+        // The nearest CI folder wins; relative paths and `..` as written.
+        assert_eq!(
+            root_of(Path::new("/r/.github/s/.github/workflows/ci.yml")),
+            Path::new("/r/.github/s")
+        );
+        assert_eq!(
+            root_of(Path::new(".github/workflows/ci.yml")),
+            Path::new("")
+        );
+        assert_eq!(
+            root_of(Path::new("/.github/workflows/ci.yml")),
+            Path::new("/")
+        );
+        assert_eq!(
+            root_of(Path::new("/r/.github/x/../ci.yml")),
+            Path::new("/r")
+        );
+        assert_eq!(root_of(Path::new("go.mod")), Path::new(""));
     }
 }
