@@ -250,6 +250,23 @@ select = "go.env.GOGCCFLAGS"
     let (doctor, _) = run(&["doctor", "--format", "json"]);
     assert!(!doctor.stdout.contains("POL001"));
 
+    // A quote only a bare go env trips on: go is asked again, and GO007 reports it.
+    let mut quoted = env.clone();
+    quoted.push(("CC", "\"/opt/cc".into()));
+    let check = gopolicy(
+        m.dir.path(),
+        &quoted,
+        &["check", "--machine", "--format", "json"],
+    );
+    assert!(
+        check
+            .stdout
+            .contains("CC environment variable could not be parsed"),
+        "{}",
+        check.stdout
+    );
+    assert!(check.stdout.contains("GO007"), "{}", check.stdout);
+
     let pack = m.s("pack.toml");
     let (doctor, gcc) = run(&["doctor", "--rules", &pack, "--format", "json"]);
     assert!(gcc.contains("-###"), "doctor with a pack: gcc ran {gcc:?}");

@@ -180,6 +180,11 @@ fn start_go_env(
     command::start(go, &args, &std::env::temp_dir(), env, timeout)
 }
 
+/// A bare `go env -json` of `go`, run to its end now.
+fn bare_go_env(go: &Path, timeout: Duration) -> Result<BTreeMap<String, String>, String> {
+    go_env(start_go_env(go, GoEnvScope::All, timeout, LOCAL).and_then(command::Running::finish))
+}
+
 /// `go env -json NAME...`'s answer as a bare `go env -json` would give it, less
 /// [`COMPILER_VARIABLES`]: without the names this go does not print. None when its
 /// release is not one [`VARIABLES`] knows (older than go1.21, or no GOVERSION).
@@ -213,8 +218,7 @@ impl GoFacts {
         let Some(go) = &self.first else {
             return;
         };
-        let running = start_go_env(Path::new(go), GoEnvScope::All, timeout, LOCAL);
-        match go_env(running.and_then(command::Running::finish)) {
+        match bare_go_env(Path::new(go), timeout) {
             Ok(env) => {
                 self.env = env;
                 self.env_error = None;
@@ -301,16 +305,11 @@ impl Pending {
             if self.scope == GoEnvScope::All {
                 return Ok(env);
             }
-            match as_printed(env) {
-                Some(env) => Ok(env),
+            match (as_printed(env), &self.first) {
+                (Some(env), _) => Ok(env),
                 // A release the names were not checked against: ask for everything.
-                None => match &self.first {
-                    Some(go) => go_env(
-                        start_go_env(go, GoEnvScope::All, self.timeout, LOCAL)
-                            .and_then(command::Running::finish),
-                    ),
-                    None => Err("no go".into()),
-                },
+                (None, Some(go)) => bare_go_env(go, self.timeout),
+                (None, None) => Err("no go".into()),
             }
         });
         let (env, env_error) = match env {

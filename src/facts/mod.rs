@@ -214,23 +214,20 @@ impl Collecting {
             Some((read_root, file)) if read_root == root => file,
             _ => FileFact::read(&goroot_env_path(&root)),
         });
-        if scope == GoEnvScope::WithoutCompiler
-            && go::compiler_part_could_fail(&go.env, |name| {
-                let files = [read.go_env_file.file.as_ref(), goroot_env.as_ref()];
-                let in_files = files
-                    .into_iter()
-                    .flatten()
-                    .filter_map(origin::ParsedFile::parse)
-                    .filter_map(|file| file.lookup(name).map(|(_, value)| value));
-                read.env
-                    .entry(name)
-                    .map(|(_, v)| v.to_owned())
-                    .into_iter()
-                    .chain(in_files)
-                    .collect()
-            })
-        {
-            go.ask_for_all_now(timeout);
+        if scope == GoEnvScope::WithoutCompiler {
+            let files: Vec<_> = [read.go_env_file.file.as_ref(), goroot_env.as_ref()]
+                .into_iter()
+                .flatten()
+                .filter_map(origin::ParsedFile::parse)
+                .collect();
+            let values_of = |name: &str| {
+                let in_files = files.iter().filter_map(|f| f.lookup(name).map(|(_, v)| v));
+                let in_env = read.env.entry(name).map(|(_, v)| v.to_owned());
+                in_env.into_iter().chain(in_files).collect()
+            };
+            if go::compiler_part_could_fail(&go.env, values_of) {
+                go.ask_for_all_now(timeout);
+            }
         }
         let found = |name: &str| {
             let path = match tools.iter().find(|(n, _)| *n == name) {
