@@ -99,13 +99,12 @@ fn walk_dir(dir: &Path, cwd: &Path, config: &Config, out: &mut Discovered) {
     // Folder names alone (the defaults `.git/`, `vendor/`, `testdata/`) are matched by
     // name, on folders only: a gitignore pattern with no other slash than a last one
     // matches a folder of that name at any depth.
-    if config.exclude.is_empty() {
-    } else if let Some(names) = folder_names(&config.exclude) {
+    if let Some(names) = folder_names(&config.exclude).filter(|names| !names.is_empty()) {
         builder.filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !(is_dir && entry.depth() > 0 && names.iter().any(|n| entry.file_name() == n.as_str()))
         });
-    } else {
+    } else if !config.exclude.is_empty() {
         // A matcher is built only for a folder walked: a hook names files, and building
         // it costs a one-file run a tenth of its instructions.
         let excludes = build_excludes(config);
