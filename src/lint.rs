@@ -398,16 +398,9 @@ impl RuleSet {
     /// enabled rule of a rule pack reads the machine document (it may read any), else
     /// those the built-in rules read, which exclude the ones go asks the C compiler for.
     pub fn go_env_scope(&self) -> crate::facts::GoEnvScope {
-        use crate::document::Target;
-        let reads_machine = |r: &Rule| {
-            r.target == RuleTarget::File(Target::Machine)
-                || r.also_targets.contains(&Target::Machine)
-        };
-        let from_pack = self
-            .rules
-            .iter()
-            .zip(&self.enabled)
-            .any(|(r, &on)| on && !r.builtin && reads_machine(r));
+        let from_pack = self.rules.iter().zip(&self.enabled).any(|(r, &on)| {
+            on && !r.builtin && r.applies_to_kind(crate::document::Target::Machine)
+        });
         if from_pack {
             crate::facts::GoEnvScope::All
         } else {

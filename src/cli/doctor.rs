@@ -165,10 +165,7 @@ fn targets_of(facts: &Facts) -> BTreeSet<Target> {
 /// are only loaded (build.rs compiled them), unless `extract` needs its captures; a
 /// user's pattern is compiled.
 fn compile_regexes_for(rules: &RuleSet, target: Target) {
-    let applies = |r: &&crate::rule::Rule| {
-        r.target == RuleTarget::File(target) || r.also_targets.contains(&target)
-    };
-    for rule in rules.rules.iter().filter(applies) {
+    for rule in rules.rules.iter().filter(|r| r.applies_to_kind(target)) {
         if rules.is_enabled(&rule.id) {
             for predicate in rule.checks.iter().filter_map(|c| c.assert.as_ref()) {
                 predicate.warm_regexes();

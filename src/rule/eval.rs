@@ -12,7 +12,12 @@ use crate::document::{Document, Node};
 impl Rule {
     /// Does this rule look at this kind of document?
     pub fn applies_to(&self, doc: &Document) -> bool {
-        self.target == RuleTarget::File(doc.target) || self.also_targets.contains(&doc.target)
+        self.applies_to_kind(doc.target)
+    }
+
+    /// Whether the rule checks documents of this kind (its target, or one it also takes).
+    pub fn applies_to_kind(&self, kind: crate::document::Target) -> bool {
+        self.target == RuleTarget::File(kind) || self.also_targets.contains(&kind)
     }
 
     /// Every diagnostic this rule reports on `doc`, in check and document order.

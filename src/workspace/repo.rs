@@ -78,43 +78,20 @@ mod tests {
 
     #[test]
     fn the_root_is_above_ci_folders() {
-        assert_eq!(
-            root_of(Path::new("/r/.github/workflows/ci.yml")),
-            Path::new("/r")
-        );
-        assert_eq!(
-            root_of(Path::new("/r/.gitlab/ci/test.yml")),
-            Path::new("/r")
-        );
-        assert_eq!(
-            root_of(Path::new("/r/.pipelines/templates/x.yml")),
-            Path::new("/r")
-        );
-        assert_eq!(
-            root_of(Path::new("/r/azure-pipelines.yml")),
-            Path::new("/r")
-        );
-        assert_eq!(
-            root_of(Path::new("/r/tools/action.yml")),
-            Path::new("/r/tools")
-        );
         // The nearest CI folder wins; relative paths and `..` as written.
-        assert_eq!(
-            root_of(Path::new("/r/.github/s/.github/workflows/ci.yml")),
-            Path::new("/r/.github/s")
-        );
-        assert_eq!(
-            root_of(Path::new(".github/workflows/ci.yml")),
-            Path::new("")
-        );
-        assert_eq!(
-            root_of(Path::new("/.github/workflows/ci.yml")),
-            Path::new("/")
-        );
-        assert_eq!(
-            root_of(Path::new("/r/.github/x/../ci.yml")),
-            Path::new("/r")
-        );
-        assert_eq!(root_of(Path::new("go.mod")), Path::new(""));
+        for (file, root) in [
+            ("/r/.github/workflows/ci.yml", "/r"),
+            ("/r/.gitlab/ci/test.yml", "/r"),
+            ("/r/.pipelines/templates/x.yml", "/r"),
+            ("/r/azure-pipelines.yml", "/r"),
+            ("/r/tools/action.yml", "/r/tools"),
+            ("/r/.github/s/.github/workflows/ci.yml", "/r/.github/s"),
+            (".github/workflows/ci.yml", ""),
+            ("/.github/workflows/ci.yml", "/"),
+            ("/r/.github/x/../ci.yml", "/r"),
+            ("go.mod", ""),
+        ] {
+            assert_eq!(root_of(Path::new(file)), Path::new(root), "{file}");
+        }
     }
 }
